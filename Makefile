@@ -1,0 +1,51 @@
+# Funnels: `make run` serves the app, `make test` lints and runs the whole suite.
+# Each target sets up its own virtualenv (.venv) with a Python 3.12+ found by scripts/find-python.
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format bench check-python clean
+
+$(PY):
+	@PYTHON_BIN=$$(sh scripts/find-python) || exit 1; \
+	echo "Creating $(VENV) with $$PYTHON_BIN"; \
+	"$$PYTHON_BIN" -m venv $(VENV)
+	@$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(PIP) install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PIP) install --quiet -r requirements-dev.txt
+	@touch $(VENV)/.installed $@
+
+run: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
+	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
+
+test: lint
+	$(VENV)/bin/pytest
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+	$(PY) manage.py bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .coverage htmlcov

@@ -1,0 +1,16 @@
+"""Root URLs: the HTML app, the admin, health, and the REST API under /api/v1/."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from budget import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("budget.api_urls")),
+    path("", include("accounts.urls")),
+    path("", include("funnels.urls")),
+]

@@ -1,0 +1,74 @@
+"""Shared fixtures: an owner, a member of the same household, a stranger, API clients."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.models import User
+from accounts.services import household_create, household_join
+from accounts.tests.factories import UserFactory
+from accounts.tokens import token_pair_for
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings) -> None:
+    """Test-only setting overrides, in one place."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.DEFAULT_FUNNEL_LIMIT = Decimal("2000.00")
+
+
+@pytest.fixture
+def make_member(db) -> Callable[..., User]:
+    """Create a user who founds a household, or joins `household`, with default funnels."""
+
+    def make(username: str | None = None, household=None, **kwargs) -> User:
+        user = UserFactory(household=None, **({"username": username} if username else {}), **kwargs)
+        if household is None:
+            household_create(owner=user, name=f"{user.username}'s home")
+        else:
+            household_join(user=user, household=household)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def user(make_member) -> User:
+    """The owner of a household, with the default funnels."""
+    return make_member("alice")
+
+
+@pytest.fixture
+def member(make_member, user) -> User:
+    """A second member of `user`'s household."""
+    return make_member("bob", household=user.household)
+
+
+@pytest.fixture
+def stranger(make_member) -> User:
+    """Someone from another household."""
+    return make_member("mallory")
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def api_client_for(db) -> Callable[[User], APIClient]:
+    """An API client signed in as `user` with a real JWT access token."""
+
+    def make(user: User) -> APIClient:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_pair_for(user)['access']}")
+        return client
+
+    return make

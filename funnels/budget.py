@@ -1,0 +1,136 @@
+"""Budget math of SPEC §2, pure: no ORM, no clock, exact Decimal/Fraction arithmetic."""
+
+from __future__ import annotations
+
+import calendar
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from decimal import Decimal
+from fractions import Fraction
+
+PACE = "pace"
+EVEN = "even"
+ZERO = Decimal("0.00")
+
+
+def _add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class Period:
+    """The budget period [start, end) that contains `today`."""
+
+    start: date
+    end: date  # exclusive: the first day of the next period
+    today: date
+
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
+
+    @property
+    def days_total(self) -> int:
+        """N: the number of days in the period."""
+        return (self.end - self.start).days
+
+    @property
+    def day(self) -> int:
+        """d: today's 1-based day in the period."""
+        return (self.today - self.start).days + 1
+
+    @property
+    def days_left(self) -> int:
+        """r: the number of days after today."""
+        return self.days_total - self.day
+
+    def bounds(self, tz: tzinfo) -> tuple[datetime, datetime]:
+        """The period as aware datetimes: local midnights in the household time zone."""
+        return local_midnight(self.start, tz), local_midnight(self.end, tz)
+
+    def today_bounds(self, tz: tzinfo) -> tuple[datetime, datetime]:
+        """Today as aware datetimes: [local midnight, next local midnight)."""
+        return local_midnight(self.today, tz), local_midnight(self.today + timedelta(days=1), tz)
+
+
+def local_midnight(day: date, tz: tzinfo) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=tz)
+
+
+def period_for(today: date, start_day: int) -> Period:
+    """The period containing `today` for a household whose periods start on `start_day`."""
+    if not 1 <= start_day <= 28:
+        raise ValueError(f"start_day must be 1..28, not {start_day}")
+    start = today.replace(day=start_day)
+    if start > today:
+        start = _add_months(start, -1)
+    return Period(start=start, end=_add_months(start, 1), today=today)
+
+
+def floor_cents(value: Fraction | Decimal) -> Decimal:
+    """Round down (toward minus infinity) to the cent."""
+    cents = math.floor(Fraction(value) * 100)
+    return (Decimal(cents) / 100).quantize(Decimal("0.01"))
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What one funnel (or the household) stands at on `period.today`."""
+
+    limit: Decimal
+    spent: Decimal
+    spent_today: Decimal
+    remaining: Decimal
+    daily: Decimal
+
+
+def daily_allowance(
+    *, limit: Decimal, spent: Decimal, spent_today: Decimal, period: Period, mode: str
+) -> Decimal:
+    """How much can still be spent today (SPEC §2.3), rounded down to the cent."""
+    n, d, r = period.days_total, period.day, period.days_left
+    if mode == PACE:
+        exact = Fraction(limit) * d / n - Fraction(spent)
+    elif mode == EVEN:
+        exact = (Fraction(limit) - Fraction(spent) + Fraction(spent_today)) / (r + 1) - Fraction(
+            spent_today
+        )
+    else:
+        raise ValueError(f"unknown allowance mode {mode!r}")
+    return floor_cents(exact)
+
+
+def figures_for(
+    *, limit: Decimal, spent: Decimal, spent_today: Decimal, period: Period, mode: str
+) -> Figures:
+    """The per-funnel figures of SPEC §2.2 and §2.3."""
+    return Figures(
+        limit=limit,
+        spent=spent,
+        spent_today=spent_today,
+        remaining=limit - spent,
+        daily=daily_allowance(
+            limit=limit, spent=spent, spent_today=spent_today, period=period, mode=mode
+        ),
+    )
+
+
+def totals_of(figures: Iterable[Figures]) -> Figures:
+    """Household totals: the sums of each figure over the funnels a member sees."""
+    items = list(figures)
+    return Figures(
+        limit=sum((f.limit for f in items), ZERO),
+        spent=sum((f.spent for f in items), ZERO),
+        spent_today=sum((f.spent_today for f in items), ZERO),
+        remaining=sum((f.remaining for f in items), ZERO),
+        daily=sum((f.daily for f in items), ZERO),
+    )
+
+
+def daily_after(figures: Figures, amount: Decimal) -> Decimal:
+    """`daily` once `amount` more is spent today: in both modes it drops by exactly `amount`."""
+    return figures.daily - amount

@@ -1,0 +1,152 @@
+"""Funnels (spending categories with a monthly limit) and the spendings made from them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import emoji
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+
+from funnels.fields import MoneyField
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def validate_one_emoji(value: str) -> None:
+    """Exactly one emoji grapheme (flags, skin tones and ZWJ sequences included)."""
+    if not emoji.is_emoji(value):
+        raise ValidationError("Pick exactly one emoji.", code="invalid_emoji")
+
+
+validate_color = RegexValidator(r"^#[0-9a-f]{6}\Z", "Use a colour like #ffa500.", "invalid_color")
+
+
+class FunnelQuerySet(models.QuerySet["Funnel"]):
+    def visible_to(self, user: User) -> FunnelQuerySet:
+        """The member's own personal funnels and every shared funnel of their household."""
+        return self.filter(household_id=user.household_id).filter(
+            models.Q(owner__isnull=True) | models.Q(owner_id=user.pk)
+        )
+
+    def in_display_order(self) -> FunnelQuerySet:
+        return self.order_by("position", "created_at")
+
+
+class Funnel(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    household = models.ForeignKey(
+        "accounts.Household", on_delete=models.CASCADE, related_name="funnels"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="personal_funnels",
+        help_text="The member of a personal funnel; empty for a funnel shared by the household.",
+    )
+    name = models.CharField(max_length=40)
+    emoji = models.CharField(max_length=32, validators=[validate_one_emoji])
+    color = models.CharField(max_length=7, validators=[validate_color])
+    monthly_limit = MoneyField()
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FunnelQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "created_at"]
+        indexes = [models.Index(fields=["household", "position"], name="funnel_household_pos")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(monthly_limit__gte=0), name="funnel_limit_not_negative"
+            ),
+            models.CheckConstraint(condition=~models.Q(name=""), name="funnel_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.emoji} {self.name}"
+
+    @property
+    def is_shared(self) -> bool:
+        return self.owner_id is None
+
+    def is_visible_to(self, user: User) -> bool:
+        return self.household_id == user.household_id and self.owner_id in (None, user.pk)
+
+    def clean(self) -> None:
+        if isinstance(self.color, str):
+            self.color = self.color.lower()
+        if isinstance(self.name, str):
+            self.name = self.name.strip()
+        if self.monthly_limit is not None and self.monthly_limit < 0:
+            raise ValidationError({"monthly_limit": "The monthly limit cannot be negative."})
+        if self.owner_id is not None and self.household_id is not None:
+            owner = self.owner
+            if owner.household_id != self.household_id:
+                raise ValidationError(
+                    {"owner": "A personal funnel belongs to a member of its household."}
+                )
+
+
+class SpendingQuerySet(models.QuerySet["Spending"]):
+    def visible_to(self, user: User) -> SpendingQuerySet:
+        """Spendings from funnels the member can see."""
+        return self.filter(funnel__household_id=user.household_id).filter(
+            models.Q(funnel__owner__isnull=True) | models.Q(funnel__owner_id=user.pk)
+        )
+
+    def between(self, start: datetime, end: datetime) -> SpendingQuerySet:
+        """Spendings with start <= spent_at < end."""
+        return self.filter(spent_at__gte=start, spent_at__lt=end)
+
+    def newest_first(self) -> SpendingQuerySet:
+        return self.order_by("-spent_at", "-created_at")
+
+
+class Spending(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    funnel = models.ForeignKey(Funnel, on_delete=models.CASCADE, related_name="spendings")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="spendings",
+        help_text="Empty when the member who spent has left the household.",
+    )
+    amount = MoneyField()
+    spent_at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SpendingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-spent_at", "-created_at"]
+        indexes = [
+            # Period sums per funnel and the recent list both range over spent_at per funnel.
+            models.Index(fields=["funnel", "spent_at"], name="spending_funnel_spent_at"),
+            models.Index(fields=["updated_at"], name="spending_updated_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="spending_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} from {self.funnel_id} at {self.spent_at:%Y-%m-%d %H:%M}"
+
+    def clean(self) -> None:
+        if self.amount is not None and self.amount <= 0:
+            raise ValidationError({"amount": "The amount must be more than zero."})

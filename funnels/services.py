@@ -1,0 +1,181 @@
+"""Writes to funnels and spendings. Callers pass objects they looked up with `visible_to`."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from funnels.fields import to_money
+from funnels.models import Funnel, Spending
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+DEFAULT_FUNNELS = (("Food", "🍞", "#ffa500"), ("Misc", "🛍️", "#48d1cc"))
+
+
+def _ensure_visible(user: User, funnel: Funnel) -> None:
+    if not funnel.is_visible_to(user):
+        # Callers look funnels up through visible_to; this guards against a wrong caller.
+        raise PermissionDenied("This funnel is not yours to use.")
+
+
+def _next_position(user: User) -> int:
+    top = Funnel.objects.filter(household_id=user.household_id).aggregate(m=Max("position"))["m"]
+    return 0 if top is None else top + 1
+
+
+@transaction.atomic
+def funnel_create_defaults(*, user: User) -> list[Funnel]:
+    """Give a new member the default personal funnels of SPEC §2.5."""
+    return [
+        funnel_create(
+            user=user,
+            name=name,
+            emoji=emoji,
+            color=color,
+            monthly_limit=settings.DEFAULT_FUNNEL_LIMIT,
+            shared=False,
+        )
+        for name, emoji, color in DEFAULT_FUNNELS
+    ]
+
+
+def funnel_create(
+    *,
+    user: User,
+    name: str,
+    emoji: str,
+    color: str,
+    monthly_limit: Decimal | str,
+    shared: bool,
+) -> Funnel:
+    """Create a funnel: personal to `user`, or shared by the whole household."""
+    if user.household_id is None:
+        raise ValidationError("Join a household before creating funnels.")
+    funnel = Funnel(
+        household_id=user.household_id,
+        owner=None if shared else user,
+        name=name,
+        emoji=emoji,
+        color=color,
+        monthly_limit=monthly_limit,
+        position=_next_position(user),
+    )
+    funnel.full_clean()
+    funnel.save()
+    return funnel
+
+
+_FUNNEL_FIELDS = {"name", "emoji", "color", "monthly_limit", "position"}
+
+
+def funnel_update(
+    *, user: User, funnel: Funnel, shared: bool | None = None, **changes: object
+) -> Funnel:
+    """Change a funnel's name, emoji, colour, limit, position or whether it is shared."""
+    _ensure_visible(user, funnel)
+    unknown = set(changes) - _FUNNEL_FIELDS
+    if unknown:
+        raise TypeError(f"funnel_update got unknown fields {sorted(unknown)}")
+    for field, value in changes.items():
+        setattr(funnel, field, value)
+    if shared is not None:
+        funnel.owner = None if shared else (funnel.owner if not funnel.is_shared else user)
+    funnel.full_clean()
+    funnel.save()
+    return funnel
+
+
+@transaction.atomic
+def funnel_delete(*, user: User, funnel: Funnel, move_to: Funnel | None = None) -> int:
+    """Delete a funnel with its spendings, or first move them to `move_to`.
+
+    Returns how many spendings were deleted (0 when they were moved).
+    """
+    _ensure_visible(user, funnel)
+    if move_to is not None:
+        _ensure_visible(user, move_to)
+        if move_to.pk == funnel.pk:
+            raise ValidationError({"move_to": "Pick another funnel to move the spendings to."})
+        funnel.spendings.update(funnel=move_to, updated_at=timezone.now())
+        deleted = 0
+    else:
+        deleted = funnel.spendings.count()
+    funnel.delete()
+    return deleted
+
+
+@transaction.atomic
+def funnel_reorder(*, user: User, funnel_ids: Sequence[uuid.UUID | str]) -> None:
+    """Put the member's visible funnels in the given order (ids not listed keep theirs after)."""
+    funnels = {str(f.pk): f for f in Funnel.objects.visible_to(user)}
+    wanted = [str(i) for i in funnel_ids]
+    if any(i not in funnels for i in wanted) or len(set(wanted)) != len(wanted):
+        raise ValidationError("The order names a funnel that is not yours or names one twice.")
+    rest = [key for key in sorted(funnels, key=lambda k: funnels[k].position) if key not in wanted]
+    for position, key in enumerate(wanted + rest):
+        funnels[key].position = position
+    Funnel.objects.bulk_update(funnels.values(), ["position"])
+
+
+def spending_create(
+    *,
+    user: User,
+    funnel: Funnel,
+    amount: Decimal | str,
+    spent_at: datetime | None = None,
+    note: str = "",
+    spending_id: uuid.UUID | None = None,
+) -> Spending:
+    """Record money spent from a funnel the member can see."""
+    _ensure_visible(user, funnel)
+    spending = Spending(
+        funnel=funnel,
+        created_by=user,
+        amount=to_money(amount),
+        spent_at=spent_at or timezone.now(),
+        note=(note or "").strip(),
+    )
+    if spending_id is not None:
+        spending.id = spending_id
+    spending.full_clean(validate_unique=False)
+    spending.save(force_insert=True)
+    return spending
+
+
+_SPENDING_FIELDS = {"amount", "spent_at", "note", "funnel"}
+
+
+def spending_update(*, user: User, spending: Spending, **changes: object) -> Spending:
+    """Change the amount, funnel, time or note of a spending the member can see."""
+    _ensure_visible(user, spending.funnel)
+    unknown = set(changes) - _SPENDING_FIELDS
+    if unknown:
+        raise TypeError(f"spending_update got unknown fields {sorted(unknown)}")
+    if "funnel" in changes:
+        _ensure_visible(user, changes["funnel"])  # type: ignore[arg-type]
+    if "amount" in changes:
+        changes["amount"] = to_money(changes["amount"])
+    if "note" in changes:
+        changes["note"] = (changes["note"] or "").strip()  # type: ignore[union-attr]
+    for field, value in changes.items():
+        setattr(spending, field, value)
+    spending.full_clean(validate_unique=False)
+    spending.save()
+    return spending
+
+
+def spending_delete(*, user: User, spending: Spending) -> None:
+    """Delete a spending the member can see."""
+    _ensure_visible(user, spending.funnel)
+    spending.delete()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import emoji
@@ -26,6 +27,20 @@ def validate_one_emoji(value: str) -> None:
 
 
 validate_color = RegexValidator(r"^#[0-9a-f]{6}\Z", "Use a colour like #ffa500.", "invalid_color")
+
+
+class ColorField(models.CharField):
+    """A #rrggbb colour, normalised to lower case before validation."""
+
+    default_validators = [validate_color]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("max_length", 7)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value: object) -> str | None:
+        value = super().to_python(value)
+        return value.strip().lower() if isinstance(value, str) else value
 
 
 class FunnelQuerySet(models.QuerySet["Funnel"]):
@@ -54,7 +69,7 @@ class Funnel(models.Model):
     )
     name = models.CharField(max_length=40)
     emoji = models.CharField(max_length=32, validators=[validate_one_emoji])
-    color = models.CharField(max_length=7, validators=[validate_color])
+    color = ColorField()
     monthly_limit = MoneyField()
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -83,11 +98,7 @@ class Funnel(models.Model):
         return self.household_id == user.household_id and self.owner_id in (None, user.pk)
 
     def clean(self) -> None:
-        if isinstance(self.color, str):
-            self.color = self.color.lower()
-        if isinstance(self.name, str):
-            self.name = self.name.strip()
-        if self.monthly_limit is not None and self.monthly_limit < 0:
+        if isinstance(self.monthly_limit, Decimal) and self.monthly_limit < 0:
             raise ValidationError({"monthly_limit": "The monthly limit cannot be negative."})
         if self.owner_id is not None and self.household_id is not None:
             owner = self.owner
@@ -150,3 +161,38 @@ class Spending(models.Model):
     def clean(self) -> None:
         if self.amount is not None and self.amount <= 0:
             raise ValidationError({"amount": "The amount must be more than zero."})
+
+
+class SpendingTombstoneQuerySet(models.QuerySet["SpendingTombstone"]):
+    def visible_to(self, user: User) -> SpendingTombstoneQuerySet:
+        """Deletions from funnels the member could see: shared ones and their own."""
+        return self.filter(household_id=user.household_id).filter(
+            models.Q(owner__isnull=True) | models.Q(owner_id=user.pk)
+        )
+
+
+class SpendingTombstone(models.Model):
+    """A deleted spending's id, so that syncing clients learn of the deletion (API §5.4)."""
+
+    id = models.UUIDField(primary_key=True, help_text="The id the deleted spending had.")
+    household = models.ForeignKey("accounts.Household", on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Owner of the personal funnel it was in; empty for a shared funnel.",
+    )
+    funnel_id = models.UUIDField()
+    deleted_at = models.DateTimeField(default=timezone.now)
+
+    objects = SpendingTombstoneQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["household", "deleted_at"], name="tombstone_household_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.id} deleted at {self.deleted_at:%Y-%m-%d %H:%M}"

@@ -2,10 +2,25 @@ from __future__ import annotations
 
 from django.urls import path
 
-from funnels import views
+from funnels import views, views_funnels, views_household, views_pwa
 
 app_name = "funnels"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("manifest.webmanifest", views_pwa.manifest, name="manifest"),
+    path("sw.js", views_pwa.service_worker, name="service-worker"),
+    path("offline/", views_pwa.offline, name="offline"),
+    path("spendings/", views.spending_list, name="spending-list"),
+    path("spendings/new/", views.spending_create, name="spending-create"),
+    path("spendings/undo/", views.spending_undo, name="spending-undo"),
+    path("spendings/<uuid:pk>/edit/", views.spending_edit, name="spending-edit"),
+    path("spendings/<uuid:pk>/delete/", views.spending_delete, name="spending-delete"),
+    path("funnels/", views_funnels.funnel_list, name="funnel-list"),
+    path("funnels/new/", views_funnels.funnel_create, name="funnel-create"),
+    path("funnels/<uuid:pk>/edit/", views_funnels.funnel_edit, name="funnel-edit"),
+    path("funnels/<uuid:pk>/move/", views_funnels.funnel_move, name="funnel-move"),
+    path("funnels/<uuid:pk>/delete/", views_funnels.funnel_delete, name="funnel-delete"),
+    path("household/", views_household.household, name="household"),
+    path("account/", views_household.account, name="account"),
 ]

@@ -1,17 +1,269 @@
-"""HTML views of the funnels app: the dashboard."""
+"""HTML views of the funnels app: the dashboard, spending entry, history, edit, delete, undo."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+import functools
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
 
-from funnels.selectors import overview_for
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from funnels import services
+from funnels.forms import HistoryFilterForm, SpendingEditForm, SpendingForm, apply_errors
+from funnels.models import Funnel, Spending
+from funnels.selectors import funnels_visible_to, overview_for
+
+DASHBOARD = "funnels/dashboard.html"
+UNDO_SALT = "funnels.spending-undo"
+UNDO_SECONDS = 60
+HISTORY_PAGE_SIZE = 25
+
+View = Callable[..., HttpResponse]
+
+
+def household_time(view: View) -> View:
+    """Run the view in the household time zone: forms parse and templates show local times."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        with timezone.override(request.user.household.tzinfo):
+            return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def render_page(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    fragment: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The partial `template#fragment` for an HTMX request, the whole page otherwise."""
+    name = f"{template}#{fragment}" if fragment and request.htmx else template
+    return render(request, name, context, status=status)
+
+
+def _dashboard(
+    request: HttpRequest,
+    *,
+    form: SpendingForm | None = None,
+    undo: str | None = None,
+    fragment: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "overview": overview_for(request.user),
+        "form": form or SpendingForm(user=request.user),
+        "undo": undo,
+    }
+    return render_page(request, DASHBOARD, context, fragment=fragment, status=status)
 
 
 @require_GET
 @login_required
+@household_time
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """How much each funnel can spend today, and what is left for the period."""
-    return render(request, "funnels/dashboard.html", {"overview": overview_for(request.user)})
+    """How much each funnel can spend today, with the two-click spending entry."""
+    token = request.GET.get("undo")
+    return _dashboard(request, undo=token if token and _undo_payload(token) else None)
+
+
+@require_POST
+@login_required
+@household_time
+def spending_create(request: HttpRequest) -> HttpResponse:
+    """Save a spending: the changed regions for HTMX, a redirect to the dashboard otherwise."""
+    form = SpendingForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            services.spending_create(
+                user=request.user,
+                funnel=form.cleaned_data["funnel"],
+                amount=form.cleaned_data["amount"],
+                spent_at=form.cleaned_data["spent_at"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+    if form.errors:
+        # 422 for both: htmx is configured (base.html) to swap 422 answers.
+        return _dashboard(request, form=form, fragment="entry-errors", status=422)
+    if not request.htmx:
+        return redirect("funnels:dashboard")
+    return _dashboard(request, fragment="changes")
+
+
+def _undo_token(spending: Spending, user_pk: int) -> str:
+    return signing.dumps(
+        {
+            "user": user_pk,
+            "id": str(spending.pk),
+            "funnel": str(spending.funnel_id),
+            "amount": str(spending.amount),
+            "spent_at": spending.spent_at.isoformat(),
+            "note": spending.note,
+        },
+        salt=UNDO_SALT,
+    )
+
+
+def _undo_payload(token: str) -> dict[str, str] | None:
+    try:
+        payload = signing.loads(token, salt=UNDO_SALT, max_age=UNDO_SECONDS)
+    except signing.BadSignature:
+        return None
+    return payload if isinstance(payload, dict) else None
+
+
+def _visible_spending(request: HttpRequest, pk: uuid.UUID) -> Spending:
+    spendings = Spending.objects.visible_to(request.user).select_related("funnel", "created_by")
+    return get_object_or_404(spendings, pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@household_time
+def spending_delete(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """Confirm, then delete a spending; the answer offers Undo for a minute."""
+    spending = _visible_spending(request, pk)
+    if request.method == "GET":
+        return render(request, "funnels/spending_delete.html", {"spending": spending})
+    token = _undo_token(spending, request.user.pk)
+    services.spending_delete(user=request.user, spending=spending)
+    if not request.htmx:
+        return redirect(f"{reverse('funnels:dashboard')}?undo={token}")
+    return _dashboard(request, undo=token, fragment="changes")
+
+
+@require_POST
+@login_required
+@household_time
+def spending_undo(request: HttpRequest) -> HttpResponse:
+    """Put a just-deleted spending back, with the same id, amount, funnel, time and note."""
+    payload = _undo_payload(request.POST.get("token", ""))
+    if payload is None or payload.get("user") != request.user.pk:
+        return render(
+            request, "funnels/problem.html", {"message": "It is too late to undo that."}, status=400
+        )
+    if not Spending.objects.filter(pk=payload["id"]).exists():
+        funnel = Funnel.objects.visible_to(request.user).filter(pk=payload["funnel"]).first()
+        if funnel is None:
+            return render(
+                request,
+                "funnels/problem.html",
+                {"message": "Its funnel is gone, so the spending cannot come back."},
+                status=400,
+            )
+        services.spending_create(
+            user=request.user,
+            funnel=funnel,
+            amount=payload["amount"],
+            spent_at=datetime.fromisoformat(payload["spent_at"]),
+            note=payload["note"],
+            spending_id=uuid.UUID(payload["id"]),
+        )
+    if not request.htmx:
+        return redirect("funnels:dashboard")
+    return _dashboard(request, fragment="changes")
+
+
+@require_GET
+@login_required
+@household_time
+def spending_list(request: HttpRequest) -> HttpResponse:
+    """Every spending the member can see, filtered by funnel, member and dates, paginated."""
+    funnels = funnels_visible_to(request.user)
+    form = HistoryFilterForm(request.GET or None, user=request.user, funnels=funnels)
+    spendings = Spending.objects.visible_to(request.user).select_related("funnel", "created_by")
+    status = 200
+    if form.is_bound and not form.is_valid():
+        status = 400
+        spendings = spendings.none()
+    elif form.is_bound:
+        spendings = _filtered(request, spendings, form.cleaned_data)
+    page = Paginator(spendings.newest_first(), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    return render(request, "funnels/history.html", context, status=status)
+
+
+def _filtered(request: HttpRequest, spendings: Any, data: dict[str, Any]) -> Any:
+    tz = request.user.household.tzinfo
+    if data.get("funnel"):
+        spendings = spendings.filter(funnel=data["funnel"])
+    member = data.get("member")
+    if member == "former":
+        spendings = spendings.filter(created_by__isnull=True)
+    elif member:
+        spendings = spendings.filter(created_by__username=member)
+    if data.get("since"):
+        spendings = spendings.filter(spent_at__gte=_local_midnight(data["since"], tz))
+    if data.get("until"):
+        day_after = data["until"].toordinal() + 1
+        spendings = spendings.filter(
+            spent_at__lt=_local_midnight(type(data["until"]).fromordinal(day_after), tz)
+        )
+    return spendings
+
+
+def _safe_next(request: HttpRequest) -> str | None:
+    """The `next` address if it points back into this site."""
+    target = request.POST.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target.startswith("/") and allowed else None
+
+
+def _local_midnight(day: Any, tz: Any) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=tz)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@household_time
+def spending_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """Change the amount, funnel, time or note of a spending."""
+    spending = _visible_spending(request, pk)
+    if request.method == "POST":
+        form = SpendingEditForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                services.spending_update(
+                    user=request.user,
+                    spending=spending,
+                    **{k: form.cleaned_data[k] for k in ("amount", "funnel", "spent_at", "note")},
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                return redirect(_safe_next(request) or "funnels:spending-list")
+        status = 422
+    else:
+        local = timezone.localtime(spending.spent_at)
+        form = SpendingEditForm(
+            initial={
+                "amount": spending.amount,
+                "funnel": spending.funnel,
+                "spent_at": local.strftime("%Y-%m-%dT%H:%M"),
+                "note": spending.note,
+            },
+            user=request.user,
+        )
+        status = 200
+    context = {"form": form, "spending": spending, "funnels": funnels_visible_to(request.user)}
+    return render(request, "funnels/spending_edit.html", context, status=status)

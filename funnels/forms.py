@@ -1,0 +1,186 @@
+"""HTML forms: they parse what a browser posts; the services hold the rules and full_clean."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+
+from funnels.fields import to_money
+from funnels.models import Funnel
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+
+# Split on spaces: some of these are several code points (emoji with a variation selector).
+COMMON_EMOJI = tuple(
+    "🍞 🛒 🍎 🥦 ☕ 🍕 🍽️ 🍺 🏠 💡 🔥 💧 📱 🌐 🚗 ⛽ 🚌 🚲 ✈️ 🏖️ 🎁 🎉 🎬 🎮 📚 🎓 "  # noqa: SIM905
+    "👕 👟 💊 🏥 🦷 💇 🐶 🐱 👶 🧸 ⚽ 🏋️ 🎵 🧹 🛠️ 🌱 💰 💳 🛍️ 🎨 📦 ❤️".split()
+)
+PALETTE = (
+    "#ffa500",
+    "#48d1cc",
+    "#e57373",
+    "#f06292",
+    "#ba68c8",
+    "#7986cb",
+    "#4fc3f7",
+    "#4db6ac",
+    "#81c784",
+    "#dce775",
+    "#ffd54f",
+    "#a1887f",
+    "#90a4ae",
+)
+
+
+def money_from(value: str, *, field_label: str = "amount") -> Decimal:
+    """Parse a typed amount (comma or dot) into exact money, with a message fit for a form."""
+    if not (value or "").strip():
+        raise ValidationError(f"Enter an {field_label}.", code="required")
+    return to_money(value)
+
+
+def apply_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has it."""
+    if hasattr(exc, "error_dict"):
+        for field, messages in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class SpendingForm(forms.Form):
+    """Amount and funnel (the two clicks), with an optional note and time."""
+
+    amount = forms.CharField(max_length=32, required=False)
+    funnel = forms.ModelChoiceField(
+        queryset=Funnel.objects.none(),
+        error_messages={
+            "required": "Tap a funnel to spend from.",
+            "invalid_choice": "That funnel is not one you can spend from.",
+        },
+    )
+    note = forms.CharField(max_length=200, required=False, strip=True)
+    spent_at = forms.DateTimeField(required=False, input_formats=DATETIME_INPUT_FORMATS)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["funnel"].queryset = Funnel.objects.visible_to(user)
+
+    def clean_amount(self) -> Decimal:
+        amount = money_from(self.cleaned_data.get("amount", ""))
+        if amount <= 0:
+            raise ValidationError("The amount must be more than zero.", code="min_value")
+        return amount
+
+
+class SpendingEditForm(SpendingForm):
+    """Editing a spending in the history: the time is required there."""
+
+    spent_at = forms.DateTimeField(
+        input_formats=DATETIME_INPUT_FORMATS,
+        error_messages={"required": "Enter the date and time.", "invalid": "Enter a valid date."},
+    )
+
+
+class HistoryFilterForm(forms.Form):
+    """Filters of the history page; anything malformed becomes a message, never a 500."""
+
+    funnel = forms.ModelChoiceField(
+        queryset=Funnel.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": "Pick one of your funnels."},
+    )
+    member = forms.ChoiceField(required=False)
+    since = forms.DateField(
+        required=False, input_formats=["%Y-%m-%d"], error_messages={"invalid": "Use a date."}
+    )
+    until = forms.DateField(
+        required=False, input_formats=["%Y-%m-%d"], error_messages={"invalid": "Use a date."}
+    )
+
+    def __init__(self, *args: Any, user: User, funnels: QuerySet[Funnel], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["funnel"].queryset = funnels
+        members = user.household.members.order_by("date_joined")
+        self.fields["member"].choices = [
+            ("", "Everyone"),
+            *((m.username, m.name) for m in members),
+            ("former", "Former members"),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        since: date | None = data.get("since")
+        until: date | None = data.get("until")
+        if since and until and since > until:
+            self.add_error("until", "The end date is before the start date.")
+        for key in ("since", "until"):
+            day = data.get(key)
+            if day is not None and not 1900 <= day.year <= 9998:
+                self.add_error(key, "Pick a date between 1900 and 9998.")
+        return data
+
+
+class FunnelForm(forms.Form):
+    """Name, emoji (picked or typed), colour (palette or picker), limit, personal or shared."""
+
+    name = forms.CharField(max_length=40, error_messages={"required": "Give the funnel a name."})
+    emoji = forms.CharField(required=False, max_length=32)
+    emoji_typed = forms.CharField(required=False, max_length=32)
+    color = forms.CharField(required=False, max_length=7)
+    color_custom = forms.CharField(required=False, max_length=7)
+    monthly_limit = forms.CharField(max_length=32, required=False)
+    shared = forms.TypedChoiceField(
+        choices=[("personal", "Personal: only me"), ("shared", "Shared by the household")],
+        coerce=lambda v: v == "shared",
+        initial="personal",
+        error_messages={"required": "Choose personal or shared."},
+    )
+
+    def clean_monthly_limit(self) -> Decimal:
+        limit = money_from(self.cleaned_data.get("monthly_limit", ""), field_label="monthly limit")
+        if limit < 0:
+            raise ValidationError("The monthly limit cannot be negative.", code="min_value")
+        return limit
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        typed = (data.get("emoji_typed") or "").strip()
+        data["emoji"] = typed or (data.get("emoji") or "").strip()
+        if not data["emoji"]:
+            self.add_error("emoji", "Pick an emoji or type one.")
+        color = (data.get("color") or "").strip()
+        if color in ("", "custom"):
+            color = (data.get("color_custom") or "").strip()
+        data["color"] = color.lower()
+        if not data["color"]:
+            self.add_error("color", "Pick a colour.")
+        return data
+
+    def service_fields(self) -> dict[str, Any]:
+        """The cleaned values as funnel_create/funnel_update keywords."""
+        keys = ("name", "emoji", "color", "monthly_limit", "shared")
+        return {key: self.cleaned_data[key] for key in keys}
+
+
+class FunnelDeleteForm(forms.Form):
+    """Delete a funnel: its spendings go with it, or move to another funnel."""
+
+    move_to = forms.ModelChoiceField(
+        queryset=Funnel.objects.none(),
+        required=False,
+        empty_label="Delete them too",
+        error_messages={"invalid_choice": "Pick one of your other funnels."},
+    )
+
+    def __init__(self, *args: Any, others: QuerySet[Funnel], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["move_to"].queryset = others

@@ -1,0 +1,134 @@
+"""HTML views of the funnels page: list, reorder, create, edit, delete."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from funnels import services
+from funnels.forms import COMMON_EMOJI, PALETTE, FunnelDeleteForm, FunnelForm, apply_errors
+from funnels.models import Funnel
+from funnels.selectors import funnels_visible_to
+
+
+def _visible_funnel(request: HttpRequest, pk: uuid.UUID) -> Funnel:
+    return get_object_or_404(Funnel.objects.visible_to(request.user), pk=pk)
+
+
+def _form_page(
+    request: HttpRequest, form: FunnelForm, funnel: Funnel | None, status: int = 200
+) -> HttpResponse:
+    color = form["color"].value() or (funnel.color if funnel else PALETTE[0])
+    if color == "custom":
+        color = form["color_custom"].value() or PALETTE[0]
+    context = {
+        "form": form,
+        "funnel": funnel,
+        "common_emoji": COMMON_EMOJI,
+        "palette": PALETTE,
+        "current_color": color,
+        "current_emoji": form["emoji_typed"].value() or form["emoji"].value() or "",
+    }
+    return render(request, "funnels/funnel_form.html", context, status=status)
+
+
+@require_GET
+@login_required
+def funnel_list(request: HttpRequest) -> HttpResponse:
+    """The member's funnels in display order, with reorder, edit and delete."""
+    return render(
+        request, "funnels/funnels.html", {"funnels": list(funnels_visible_to(request.user))}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def funnel_create(request: HttpRequest) -> HttpResponse:
+    """Create a personal or shared funnel."""
+    if request.method == "GET":
+        form = FunnelForm(
+            initial={"emoji": COMMON_EMOJI[0], "color": PALETTE[0], "shared": "personal"}
+        )
+        return _form_page(request, form, None)
+    form = FunnelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.funnel_create(user=request.user, **form.service_fields())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            return redirect("funnels:funnel-list")
+    return _form_page(request, form, None, status=422)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def funnel_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """Change a funnel's name, emoji, colour, limit, or whether it is shared."""
+    funnel = _visible_funnel(request, pk)
+    if request.method == "GET":
+        picked = funnel.emoji in COMMON_EMOJI
+        form = FunnelForm(
+            initial={
+                "name": funnel.name,
+                "emoji": funnel.emoji if picked else "",
+                "emoji_typed": "" if picked else funnel.emoji,
+                "color": funnel.color if funnel.color in PALETTE else "custom",
+                "color_custom": funnel.color,
+                "monthly_limit": funnel.monthly_limit,
+                "shared": "shared" if funnel.is_shared else "personal",
+            }
+        )
+        return _form_page(request, form, funnel)
+    form = FunnelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.funnel_update(user=request.user, funnel=funnel, **form.service_fields())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            return redirect("funnels:funnel-list")
+    return _form_page(request, form, funnel, status=422)
+
+
+@require_POST
+@login_required
+def funnel_move(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """Move a funnel one place up or down in the display order."""
+    funnel = _visible_funnel(request, pk)
+    order = [f.pk for f in funnels_visible_to(request.user)]
+    index = order.index(funnel.pk)
+    direction = request.POST.get("direction")
+    if direction not in ("up", "down"):
+        return render(
+            request, "funnels/problem.html", {"message": "Move a funnel up or down."}, status=400
+        )
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(order):
+        order[index], order[other] = order[other], order[index]
+        services.funnel_reorder(user=request.user, funnel_ids=order)
+    return redirect(f"/funnels/#funnel-{funnel.pk}")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def funnel_delete(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """Confirm with the number of spendings at stake, then delete or move them first."""
+    funnel = _visible_funnel(request, pk)
+    others = funnels_visible_to(request.user).exclude(pk=funnel.pk)
+    form = FunnelDeleteForm(request.POST or None, others=others)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            services.funnel_delete(
+                user=request.user, funnel=funnel, move_to=form.cleaned_data["move_to"]
+            )
+            return redirect("funnels:funnel-list")
+        status = 422
+    context = {"funnel": funnel, "form": form, "count": funnel.spendings.count(), "others": others}
+    return render(request, "funnels/funnel_delete.html", context, status=status)

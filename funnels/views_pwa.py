@@ -1,0 +1,57 @@
+"""The installable-app pieces: web app manifest, service worker at the root scope, offline page."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+# What the service worker keeps for offline use (besides the offline page itself).
+OFFLINE_ASSETS = (
+    "css/app.css",
+    "js/app.js",
+    "django_htmx/htmx-2.min.js",
+    "icons/icon-192.png",
+    "icons/icon-512.png",
+    "icons/icon-maskable-512.png",
+)
+
+
+@require_GET
+@cache_control(max_age=3600)
+def manifest(request: HttpRequest) -> HttpResponse:
+    """The web app manifest (at the root, so the whole site is in scope)."""
+    context = {
+        "icon_192": static("icons/icon-192.png"),
+        "icon_512": static("icons/icon-512.png"),
+        "icon_maskable": static("icons/icon-maskable-512.png"),
+    }
+    return render(
+        request, "funnels/manifest.webmanifest", context, content_type="application/manifest+json"
+    )
+
+
+@require_GET
+@cache_control(no_cache=True)
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, served from /sw.js so that its scope is the whole site."""
+    assets = [static(path) for path in OFFLINE_ASSETS]
+    version = hashlib.sha256("\n".join(assets).encode()).hexdigest()[:12]
+    response = render(
+        request,
+        "funnels/sw.js",
+        {"assets": assets, "version": version},
+        content_type="text/javascript; charset=utf-8",
+    )
+    response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@require_GET
+def offline(request: HttpRequest) -> HttpResponse:
+    """What the service worker shows when the network is down."""
+    return render(request, "funnels/offline.html")

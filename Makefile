@@ -36,14 +36,16 @@ lint: $(VENV)/.installed-dev
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 test: lint
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# The benchmark keeps its own SQLite database in data/bench/ (or uses DATABASE_URL if set).
+bench: export DATA_DIR ?= $(CURDIR)/data/bench
 bench: $(VENV)/.installed
-	$(PY) manage.py migrate --noinput
+	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py createcachetable
 	$(PY) manage.py bench
 

@@ -1,0 +1,93 @@
+"""Measure server time of the hot paths against /healthz on the benchmark data set (SPEC §7)."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.http import HttpResponse
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import User
+from accounts.tokens import token_pair_for
+from funnels.management.commands.seed_bench import MEMBERS
+from funnels.models import Spending
+
+TARGETS = {"dashboard": (8, 25.0), "overview": (8, 25.0), "save spending": (5, 15.0)}
+
+
+class Command(BaseCommand):
+    help = "Seed the benchmark data set if needed, then print median server times and ratios."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--runs", type=int, default=200)
+        parser.add_argument("--reseed", action="store_true")
+
+    def handle(self, *args: Any, runs: int, reseed: bool, **options: Any) -> None:
+        user = User.objects.filter(username=MEMBERS[0]).first()
+        if user is None or reseed:
+            call_command("seed_bench", stdout=self.stdout)
+            user = User.objects.get(username=MEMBERS[0])
+        web = Client()
+        web.force_login(user)
+        api = Client(headers={"Authorization": f"Bearer {token_pair_for(user)['access']}"})
+        funnel = user.household.funnels.filter(owner__isnull=True).first()
+        if funnel is None:
+            raise CommandError("The benchmark household has no shared funnel: run --reseed.")
+
+        def save_spending() -> HttpResponse:
+            return api.post(
+                "/api/v1/spendings/",
+                {"funnel": str(funnel.pk), "amount": "1.00"},
+                content_type="application/json",
+            )
+
+        cases: dict[str, Callable[[], HttpResponse]] = {
+            "healthz": lambda: web.get("/healthz"),
+            "dashboard": lambda: web.get(reverse("funnels:dashboard")),
+            "overview": lambda: api.get("/api/v1/overview/"),
+            "save spending": save_spending,
+        }
+        results = {name: self._measure(call, runs) for name, call in cases.items()}
+        base = results["healthz"][0]
+        self.stdout.write(
+            f"{connection.vendor}, {runs} runs each, "
+            f"{user.household.funnels.count()} funnels, "
+            f"{_spending_count(user)} spendings\n"
+        )
+        self.stdout.write(f"{'path':<15}{'median ms':>10}{'× healthz':>11}{'queries':>9}  target")
+        for name, (median, queries, status) in results.items():
+            ratio = median / base if base else float("nan")
+            target = TARGETS.get(name)
+            verdict = ""
+            if target:
+                ok = ratio <= target[0] and median <= target[1]
+                verdict = f"≤{target[0]}× and ≤{target[1]:.0f} ms: {'ok' if ok else 'MISSED'}"
+            if status >= 400:
+                verdict = f"HTTP {status}!"
+            self.stdout.write(f"{name:<15}{median:>10.2f}{ratio:>10.1f}×{queries:>9}  {verdict}")
+
+    def _measure(self, call: Callable[[], HttpResponse], runs: int) -> tuple[float, int, int]:
+        for _ in range(min(20, runs)):
+            call()  # warm up caches, connections and templates
+        timings = []
+        status = 200
+        for _ in range(runs):
+            started = time.perf_counter()
+            response = call()
+            timings.append((time.perf_counter() - started) * 1000)
+            status = max(status, response.status_code)
+        with CaptureQueriesContext(connection) as queries:
+            call()
+        return statistics.median(timings), len(queries), status
+
+
+def _spending_count(user: User) -> int:
+    return Spending.objects.filter(funnel__household_id=user.household_id).count()

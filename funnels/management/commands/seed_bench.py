@@ -1,0 +1,71 @@
+"""Build the benchmark data set of SPEC §7: 1 household, 4 members, 12 funnels, ~100k spendings."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Household, User
+from accounts.services import household_create, household_join
+from funnels.models import Funnel, Spending
+from funnels.services import funnel_create
+
+BENCH_HOUSEHOLD = "Benchmark household"
+MEMBERS = ("bench-ann", "bench-ben", "bench-cat", "bench-dan")
+SHARED = (("Groceries", "🛒", "#4caf50"), ("Home", "🏠", "#795548"),
+          ("Car", "🚗", "#3f51b5"), ("Fun", "🎉", "#e91e63"))  # fmt: skip
+
+
+class Command(BaseCommand):
+    help = "Create (or re-create) the benchmark household with about 100,000 spendings."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--spendings", type=int, default=100_000)
+        parser.add_argument("--years", type=int, default=5)
+        parser.add_argument("--seed", type=int, default=7)
+
+    @transaction.atomic
+    def handle(self, *args: Any, spendings: int, years: int, seed: int, **options: Any) -> None:
+        Household.objects.filter(name=BENCH_HOUSEHOLD).delete()
+        User.objects.filter(username__in=MEMBERS).delete()
+        members = [
+            User.objects.create_user(name, display_name=name[6:].title()) for name in MEMBERS
+        ]
+        household_create(owner=members[0], name=BENCH_HOUSEHOLD)
+        for member in members[1:]:
+            household_join(user=member, household=members[0].household)
+        for name, emoji, color in SHARED:
+            funnel_create(
+                user=members[0], name=name, emoji=emoji, color=color,
+                monthly_limit=Decimal("800.00"), shared=True,
+            )  # fmt: skip
+        funnels = list(Funnel.objects.filter(household=members[0].household))
+        rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
+        now = timezone.now()
+        span = timedelta(days=365 * years).total_seconds()
+        batch: list[Spending] = []
+        for _ in range(spendings):
+            funnel = rng.choice(funnels)
+            batch.append(
+                Spending(
+                    funnel=funnel,
+                    created_by=funnel.owner or rng.choice(members),
+                    amount=Decimal(rng.randint(50, 8000)) / 100,
+                    spent_at=now - timedelta(seconds=rng.uniform(0, span)),
+                    note=rng.choice(["", "", "", "market", "bakery", "fuel"]),
+                )
+            )
+            if len(batch) == 5000:
+                Spending.objects.bulk_create(batch)
+                batch.clear()
+        Spending.objects.bulk_create(batch)
+        self.stdout.write(
+            f"Seeded {len(members)} members, {len(funnels)} funnels, "
+            f"{Spending.objects.filter(funnel__household=members[0].household).count()} spendings."
+        )

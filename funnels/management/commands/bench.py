@@ -35,9 +35,12 @@ class Command(BaseCommand):
         if user is None or reseed:
             call_command("seed_bench", stdout=self.stdout)
             user = User.objects.get(username=MEMBERS[0])
-        web = Client()
+        web = Client(SERVER_NAME="localhost")
         web.force_login(user)
-        api = Client(headers={"Authorization": f"Bearer {token_pair_for(user)['access']}"})
+        api = Client(
+            SERVER_NAME="localhost",
+            headers={"Authorization": f"Bearer {token_pair_for(user)['access']}"},
+        )
         funnel = user.household.funnels.filter(owner__isnull=True).first()
         if funnel is None:
             raise CommandError("The benchmark household has no shared funnel: run --reseed.")
@@ -50,7 +53,7 @@ class Command(BaseCommand):
             )
 
         cases: dict[str, Callable[[], HttpResponse]] = {
-            "healthz": lambda: web.get("/healthz"),
+            "healthz": lambda: Client(SERVER_NAME="localhost").get("/healthz"),
             "dashboard": lambda: web.get(reverse("funnels:dashboard")),
             "overview": lambda: api.get("/api/v1/overview/"),
             "save spending": save_spending,

@@ -223,10 +223,12 @@ def _filtered(request: HttpRequest, spendings: Any, data: dict[str, Any]) -> Any
 def _safe_next(request: HttpRequest) -> str | None:
     """The `next` address if it points back into this site."""
     target = request.POST.get("next") or ""
+    if not target.startswith("/") or target.startswith("//"):
+        return None
     allowed = url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    return target if target.startswith("/") and allowed else None
+    return target if allowed else None
 
 
 def _local_midnight(day: Any, tz: Any) -> datetime:
@@ -265,5 +267,10 @@ def spending_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             user=request.user,
         )
         status = 200
-    context = {"form": form, "spending": spending, "funnels": funnels_visible_to(request.user)}
+    context = {
+        "form": form,
+        "spending": spending,
+        "funnels": funnels_visible_to(request.user),
+        "next": request.POST.get("next") or request.GET.get("next") or "",
+    }
     return render(request, "funnels/spending_edit.html", context, status=status)

@@ -1,0 +1,91 @@
+"""Fixtures of the browser tests: a real Chromium through Playwright, against live_server."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM refuses that otherwise.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 390, "height": 844}
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """One real Chromium for the whole run."""
+    playwright_sync = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    with playwright_sync.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class ConsoleWatch:
+    """Collects console errors, page errors and CSP violations of a page."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        self.allowed: list[str] = []
+
+    def attach(self, page: object) -> None:
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.problems.append(f"pageerror: {error}"))
+
+    def _on_console(self, message: object) -> None:
+        serious = message.type in ("error", "warning") or "Content-Security-Policy" in message.text
+        if serious and not any(text in message.text for text in self.allowed):
+            self.problems.append(f"console {message.type}: {message.text}")
+
+
+@pytest.fixture
+def console() -> Iterator[ConsoleWatch]:
+    """Fails the test on any console error or CSP violation seen by the pages it opened."""
+    watch = ConsoleWatch()
+    yield watch
+    assert watch.problems == []
+
+
+@pytest.fixture
+def signed_in_page(chromium, live_server, console) -> Iterator[Callable[..., object]]:
+    """A phone-sized page in its own browser context, signed in as `user` by session cookie."""
+    contexts = []
+
+    def open_page(user, **context_options) -> object:
+        client = Client()
+        client.force_login(user)
+        context = chromium.new_context(viewport=PHONE, base_url=live_server.url, **context_options)
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+        contexts.append(context)
+        page = context.new_page()
+        console.attach(page)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -1,4 +1,8 @@
-"""The one DRF exception handler: Django ValidationError becomes a 400 with field messages."""
+"""API-wide pieces: the one DRF exception handler, JSON error pages and the schema's errors.
+
+Django ValidationError becomes a 400 with field messages; PermissionDenied and Http404
+become a 404 (everything a member cannot see answers 404); every error body is JSON.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,21 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
-from rest_framework import exceptions
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
+from drf_spectacular import openapi
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
+from rest_framework import exceptions, permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+API_PREFIX = "/api/"
+
+
+class Conflict(exceptions.APIException):
+    status_code = 409
+    default_detail = "This conflicts with what is already stored."
+    default_code = "conflict"
 
 
 def validation_error_detail(error: DjangoValidationError) -> dict[str, Any] | list[str]:
@@ -29,3 +44,72 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, DjangoPermissionDenied | Http404):
         exc = exceptions.NotFound()
     return drf_exception_handler(exc, context)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler404: JSON under /api/, Django's page everywhere else."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)  # type: ignore[arg-type]
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: JSON under /api/, Django's page everywhere else."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": "Server error."}, status=500)
+    return defaults.server_error(request)
+
+
+# --- OpenAPI schema --------------------------------------------------------------------------
+
+
+class DeviceJWTScheme(SimpleJWTScheme):
+    """The bearer scheme for accounts.authentication.DeviceJWTAuthentication."""
+
+    target_class = "accounts.authentication.DeviceJWTAuthentication"
+    name = "jwtAuth"
+
+
+class ErrorSerializer(serializers.Serializer):
+    """{"detail": "..."}: the body of every error that is not about fields."""
+
+    detail = serializers.CharField(read_only=True)
+
+
+FIELD_ERRORS = {
+    "type": "object",
+    "description": 'Messages per field, e.g. {"amount": ["Use at most 2 decimal places."]}; '
+    '"non_field_errors" or "detail" for the request as a whole.',
+    "additionalProperties": {
+        "oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]
+    },
+}
+
+_ERRORS = {
+    "400": (FIELD_ERRORS, "Bad input: messages per field."),
+    "401": (ErrorSerializer, "Missing, invalid or expired access token: refresh and retry."),
+    "404": (ErrorSerializer, "Not found, or not visible to this member."),
+}
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's AutoSchema, with the error answers every endpoint can give."""
+
+    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+        responses = super()._get_response_bodies(direction)
+        # A paginated list answers 404 to a bad cursor, like DRF's CursorPagination does.
+        paginated = self._is_list_view() and self._get_paginator() is not None
+        codes = []
+        if self.method != "GET" or self.get_override_parameters() or paginated:
+            codes.append("400")
+        if any(isinstance(p, permissions.IsAuthenticated) for p in self.view.get_permissions()):
+            codes.append("401")
+        if "{" in self.path or paginated:
+            codes.append("404")
+        for code in codes:
+            if code not in responses:
+                schema, description = _ERRORS[code]
+                response = self._get_response_for_code(schema, code, direction=direction)
+                response["description"] = description
+                responses[code] = response
+        return responses

@@ -14,3 +14,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("funnels.urls")),
 ]
+
+# JSON under /api/, the normal pages elsewhere.
+handler404 = "budget.api.page_not_found"
+handler500 = "budget.api.server_error"

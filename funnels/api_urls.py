@@ -1,1 +1,16 @@
-urlpatterns: list = []
+"""REST API v1 endpoints of the funnels app, mounted under /api/v1/."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from funnels import api
+
+urlpatterns = [
+    path("funnels/", api.FunnelListView.as_view(), name="api-funnels"),
+    path("funnels/<uuid:pk>/", api.FunnelDetailView.as_view(), name="api-funnel"),
+    path("spendings/", api.SpendingListView.as_view(), name="api-spendings"),
+    path("spendings/deleted/", api.DeletedSpendingListView.as_view(), name="api-spendings-deleted"),
+    path("spendings/<uuid:pk>/", api.SpendingDetailView.as_view(), name="api-spending"),
+    path("overview/", api.OverviewView.as_view(), name="api-overview"),
+]

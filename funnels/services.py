@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Max
+from django.db import IntegrityError, transaction
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from funnels.fields import to_money
-from funnels.models import Funnel, Spending
+from funnels.models import Funnel, Spending, SpendingTombstone
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -111,6 +111,7 @@ def funnel_delete(*, user: User, funnel: Funnel, move_to: Funnel | None = None) 
         deleted = 0
     else:
         deleted = funnel.spendings.count()
+        _tombstones_write(funnel=funnel, spendings=funnel.spendings.all())
     funnel.delete()
     return deleted
 
@@ -149,7 +150,11 @@ def spending_create(
     if spending_id is not None:
         spending.id = spending_id
     spending.full_clean(validate_unique=False)
-    spending.save(force_insert=True)
+    with transaction.atomic():
+        spending.save(force_insert=True)
+        if spending_id is not None:
+            # A spending brought back under its old id (undo) is no longer deleted.
+            SpendingTombstone.objects.filter(pk=spending_id).delete()
     return spending
 
 
@@ -175,7 +180,86 @@ def spending_update(*, user: User, spending: Spending, **changes: object) -> Spe
     return spending
 
 
+@transaction.atomic
 def spending_delete(*, user: User, spending: Spending) -> None:
-    """Delete a spending the member can see."""
+    """Delete a spending the member can see, leaving a tombstone for syncing clients."""
     _ensure_visible(user, spending.funnel)
+    _tombstones_write(funnel=spending.funnel, spendings=Spending.objects.filter(pk=spending.pk))
     spending.delete()
+
+
+def _tombstones_write(*, funnel: Funnel, spendings: QuerySet[Spending]) -> None:
+    ids = list(spendings.values_list("id", flat=True))
+    now = timezone.now()
+    # An id deleted before (then brought back by undo) gets a fresh tombstone.
+    SpendingTombstone.objects.filter(pk__in=spendings.values("id")).delete()
+    SpendingTombstone.objects.bulk_create(
+        [
+            SpendingTombstone(
+                id=spending_id,
+                household_id=funnel.household_id,
+                owner_id=funnel.owner_id,
+                funnel_id=funnel.pk,
+                deleted_at=now,
+            )
+            for spending_id in ids
+        ],
+        batch_size=500,
+    )
+
+
+class SpendingIdConflict(Exception):
+    """A client-supplied spending id is taken by another spending or by a deleted one."""
+
+
+def spending_create_idempotent(
+    *,
+    user: User,
+    spending_id: uuid.UUID,
+    funnel: Funnel,
+    amount: Decimal | str,
+    spent_at: datetime | None = None,
+    note: str = "",
+) -> tuple[Spending, bool]:
+    """Record a spending under a client-chosen id, safe to retry.
+
+    Returns (spending, created). A repeat of the same request returns the existing spending
+    with created=False; anything else under a taken id raises SpendingIdConflict. The
+    primary key decides races: of concurrent repeats exactly one insert wins.
+    """
+    if SpendingTombstone.objects.filter(pk=spending_id).exists():
+        raise SpendingIdConflict("A spending with this id was deleted; use a new id.")
+    try:
+        with transaction.atomic():
+            spending = spending_create(
+                user=user,
+                funnel=funnel,
+                amount=amount,
+                spent_at=spent_at,
+                note=note,
+                spending_id=spending_id,
+            )
+        return spending, True
+    except IntegrityError:
+        existing = (
+            Spending.objects.visible_to(user)
+            .select_related("funnel", "created_by")
+            .filter(pk=spending_id)
+            .first()
+        )
+        if existing is None:
+            if not Spending.objects.filter(pk=spending_id).exists():
+                raise
+            # Someone else's spending: say only that the id is taken, nothing about it.
+            raise SpendingIdConflict("This id is already taken; use a new id.") from None
+    same = (
+        existing.funnel_id == funnel.pk
+        and existing.amount == to_money(amount)
+        and existing.note == (note or "").strip()
+        and (spent_at is None or existing.spent_at == spent_at)
+    )
+    if not same:
+        raise SpendingIdConflict(
+            "A spending with this id already exists with other values; use a new id."
+        )
+    return existing, False

@@ -1,0 +1,335 @@
+"""REST API v1 of funnels, spendings and the overview (SPEC §5.3–5.5).
+
+Thin views: serializers parse, funnels.services writes, funnels.selectors reads. Objects
+are looked up through `visible_to`, so whatever a member cannot see answers 404.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from budget.api import Conflict, ErrorSerializer
+from funnels import budget, services
+from funnels.budget import local_midnight
+from funnels.models import Funnel, Spending, SpendingTombstone
+from funnels.selectors import FunnelRow, figures_of, funnels_with_sums, local_today, overview_for
+from funnels.serializers import (
+    DeletedFilterSerializer,
+    DeletedSpendingSerializer,
+    FunnelDeleteParamsSerializer,
+    FunnelInputSerializer,
+    FunnelSerializer,
+    OverviewParamsSerializer,
+    OverviewSerializer,
+    SpendingFilterSerializer,
+    SpendingInputSerializer,
+    SpendingSerializer,
+    SpendingUpdateSerializer,
+)
+
+_FUNNEL_CHANGES = ("name", "emoji", "color", "monthly_limit", "position")
+
+
+def _funnel_rows(user: Any, **filters: Any) -> list[FunnelRow]:
+    """Visible funnels with their figures for the current period, in one query."""
+    household = user.household
+    period = budget.period_for(local_today(household), household.period_start_day)
+    return [
+        FunnelRow(funnel=f, figures=figures_of(f, period, household.allowance_mode))
+        for f in funnels_with_sums(user, period).filter(**filters)
+    ]
+
+
+def _funnel_row(user: Any, pk: UUID) -> FunnelRow:
+    return _funnel_rows(user, pk=pk)[0]
+
+
+def _visible_funnel(user: Any, pk: UUID) -> Funnel:
+    return get_object_or_404(Funnel.objects.visible_to(user).select_related("owner"), pk=pk)
+
+
+def _visible_spending(user: Any, pk: UUID) -> Spending:
+    return get_object_or_404(
+        Spending.objects.visible_to(user).select_related("funnel", "created_by"), pk=pk
+    )
+
+
+# --- funnels §5.3 --------------------------------------------------------------------------
+
+
+class FunnelListView(APIView):
+    @extend_schema(responses=FunnelSerializer(many=True), summary="List funnels")
+    def get(self, request: Request) -> Response:
+        """The member's funnels in display order, with this period's figures."""
+        return Response(FunnelSerializer(_funnel_rows(request.user), many=True).data)
+
+    @extend_schema(
+        request=FunnelInputSerializer, responses={201: FunnelSerializer}, summary="Create a funnel"
+    )
+    def post(self, request: Request) -> Response:
+        """Create a personal funnel, or a shared one with `shared: true`."""
+        data = _valid(FunnelInputSerializer(data=request.data))
+        with transaction.atomic():
+            funnel = services.funnel_create(
+                user=request.user,
+                name=data["name"],
+                emoji=data["emoji"],
+                color=data["color"],
+                monthly_limit=data["monthly_limit"],
+                shared=data["shared"],
+            )
+            if "position" in data:
+                services.funnel_update(user=request.user, funnel=funnel, position=data["position"])
+        row = _funnel_row(request.user, funnel.pk)
+        return Response(FunnelSerializer(row).data, status=status.HTTP_201_CREATED)
+
+
+class FunnelDetailView(APIView):
+    @extend_schema(responses=FunnelSerializer, summary="Get a funnel")
+    def get(self, request: Request, pk: UUID) -> Response:
+        """One funnel with this period's figures."""
+        rows = _funnel_rows(request.user, pk=pk)
+        if not rows:
+            return _not_found()
+        return Response(FunnelSerializer(rows[0]).data)
+
+    @extend_schema(
+        request=FunnelInputSerializer(partial=True),
+        responses=FunnelSerializer,
+        summary="Change a funnel",
+    )
+    def patch(self, request: Request, pk: UUID) -> Response:
+        """Change any of name, emoji, colour, limit, position and shared."""
+        funnel = _visible_funnel(request.user, pk)
+        data = _valid(FunnelInputSerializer(data=request.data, partial=True))
+        changes = {field: data[field] for field in _FUNNEL_CHANGES if field in data}
+        services.funnel_update(
+            user=request.user, funnel=funnel, shared=data.get("shared"), **changes
+        )
+        return Response(FunnelSerializer(_funnel_row(request.user, funnel.pk)).data)
+
+    @extend_schema(
+        parameters=[FunnelDeleteParamsSerializer],
+        responses={204: None},
+        summary="Delete a funnel",
+    )
+    def delete(self, request: Request, pk: UUID) -> Response:
+        """Delete a funnel with its spendings, or move them first with `?move_to=<funnel id>`."""
+        funnel = _visible_funnel(request.user, pk)
+        params = _valid(FunnelDeleteParamsSerializer(data=request.query_params))
+        move_to = None
+        if "move_to" in params:
+            move_to = Funnel.objects.visible_to(request.user).filter(pk=params["move_to"]).first()
+            if move_to is None:
+                raise serializers.ValidationError({"move_to": ["No such funnel."]})
+        services.funnel_delete(user=request.user, funnel=funnel, move_to=move_to)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- spendings §5.4 ------------------------------------------------------------------------
+
+
+class SpendingCursorPagination(CursorPagination):
+    """Newest first; `server_time` is the `updated_since` to send on the next sync."""
+
+    ordering = ("-spent_at", "-created_at")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
+        # Taken before the rows are read, so nothing changed later is missed by a sync.
+        self.server_time = timezone.now()
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data: Any) -> Response:
+        return Response(
+            {
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "server_time": serializers.DateTimeField().to_representation(self.server_time),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["server_time"] = {
+            "type": "string",
+            "format": "date-time",
+            "description": "Server time when this page was read: the next `updated_since`.",
+        }
+        paginated["required"] = ["next", "previous", "server_time", "results"]
+        return paginated
+
+
+class SpendingListView(GenericAPIView):
+    pagination_class = SpendingCursorPagination
+    serializer_class = SpendingSerializer
+
+    def get_queryset(self) -> Any:
+        return Spending.objects.visible_to(self.request.user).select_related("created_by")
+
+    @extend_schema(
+        parameters=[SpendingFilterSerializer],
+        responses=SpendingSerializer(many=True),
+        summary="List spendings",
+    )
+    def get(self, request: Request) -> Response:
+        """Spendings the member can see, newest first, a page at a time (cursor)."""
+        params = _valid(
+            SpendingFilterSerializer(data=request.query_params, context={"request": request})
+        )
+        tz = request.user.household.tzinfo
+        spendings = self.get_queryset()
+        if "funnel" in params:
+            spendings = spendings.filter(funnel_id=params["funnel"])
+        if "since" in params:
+            spendings = spendings.filter(spent_at__gte=local_midnight(params["since"], tz))
+        if "until" in params:
+            end = local_midnight(params["until"] + timedelta(days=1), tz)
+            spendings = spendings.filter(spent_at__lt=end)
+        if "updated_since" in params:
+            spendings = spendings.filter(updated_at__gte=params["updated_since"])
+        page = self.paginate_queryset(spendings)
+        return self.get_paginated_response(SpendingSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=SpendingInputSerializer,
+        responses={
+            201: SpendingSerializer,
+            200: OpenApiResponse(
+                SpendingSerializer, description="A repeat of an earlier create: nothing new."
+            ),
+            409: OpenApiResponse(
+                ErrorSerializer, description="The id is taken by other data or was deleted."
+            ),
+        },
+        summary="Record a spending",
+    )
+    def post(self, request: Request) -> Response:
+        """Record a spending; with a client-chosen `id` a retry is safe (200, nothing new)."""
+        data = _valid(SpendingInputSerializer(data=request.data, context={"request": request}))
+        fields = {
+            "user": request.user,
+            "funnel": data["funnel"],
+            "amount": data["amount"],
+            "spent_at": data.get("spent_at"),
+            "note": data.get("note", ""),
+        }
+        if "id" not in data:
+            spending = services.spending_create(**fields)
+            created = True
+        else:
+            try:
+                spending, created = services.spending_create_idempotent(
+                    spending_id=data["id"], **fields
+                )
+            except services.SpendingIdConflict as exc:
+                raise Conflict(str(exc)) from None
+        return Response(
+            SpendingSerializer(spending).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class SpendingDetailView(APIView):
+    @extend_schema(responses=SpendingSerializer, summary="Get a spending")
+    def get(self, request: Request, pk: UUID) -> Response:
+        """One spending."""
+        return Response(SpendingSerializer(_visible_spending(request.user, pk)).data)
+
+    @extend_schema(
+        request=SpendingUpdateSerializer(partial=True),
+        responses=SpendingSerializer,
+        summary="Change a spending",
+    )
+    def patch(self, request: Request, pk: UUID) -> Response:
+        """Change the amount, funnel, time or note of a spending."""
+        spending = _visible_spending(request.user, pk)
+        serializer = SpendingUpdateSerializer(
+            data=request.data, partial=True, context={"request": request}
+        )
+        changes = _valid(serializer)
+        spending = services.spending_update(user=request.user, spending=spending, **changes)
+        return Response(SpendingSerializer(spending).data)
+
+    @extend_schema(responses={204: None}, summary="Delete a spending")
+    def delete(self, request: Request, pk: UUID) -> Response:
+        """Delete a spending; syncing clients learn of it from spendings/deleted/."""
+        services.spending_delete(user=request.user, spending=_visible_spending(request.user, pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class DeletedSpendingsResponse(serializers.Serializer):
+    server_time = serializers.DateTimeField(
+        read_only=True, help_text="The `since` to send next time."
+    )
+    results = DeletedSpendingSerializer(many=True, read_only=True)
+
+
+class DeletedSpendingListView(APIView):
+    @extend_schema(
+        parameters=[DeletedFilterSerializer],
+        responses=DeletedSpendingsResponse,
+        summary="List deleted spendings (sync)",
+    )
+    def get(self, request: Request) -> Response:
+        """Ids of spendings deleted at or after `since`, oldest deletion first."""
+        params = _valid(
+            DeletedFilterSerializer(data=request.query_params, context={"request": request})
+        )
+        server_time = timezone.now()
+        tombstones = (
+            SpendingTombstone.objects.visible_to(request.user)
+            .filter(deleted_at__gte=params["since"])
+            .order_by("deleted_at", "id")
+        )
+        return Response(
+            DeletedSpendingsResponse({"server_time": server_time, "results": tombstones}).data
+        )
+
+
+# --- overview §5.5 -------------------------------------------------------------------------
+
+
+class OverviewView(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "date",
+                OpenApiTypes.DATE,
+                description="The day to look at, YYYY-MM-DD (default: today, household time).",
+            )
+        ],
+        responses=OverviewSerializer,
+        summary="Overview of a day",
+    )
+    def get(self, request: Request) -> Response:
+        """The figures of SPEC §2 as of a day: period, funnels, totals, recent spendings."""
+        params = _valid(OverviewParamsSerializer(data=request.query_params))
+        overview = overview_for(request.user, on=params.get("date"))
+        return Response(OverviewSerializer(overview).data)
+
+
+def _valid(serializer: serializers.Serializer) -> dict[str, Any]:
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _not_found() -> Response:
+    return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)

@@ -1,0 +1,297 @@
+"""Serializers of the REST API v1: explicit, one for what is read and one for what is written.
+
+Read serializers render domain objects (a funnel with its §2 figures, a spending); input
+serializers only parse and type-check. Every rule lives in the model and the services.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from funnels.fields import to_money
+from funnels.models import Funnel
+
+# Dates outside this range are refused as input: nobody budgets in year 1, and local-time
+# arithmetic near datetime.min/max would overflow.
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_DATE = date(2999, 12, 31)
+MAX_POSITION = 2**31 - 1
+
+MONEY_OUT = {
+    "type": "string",
+    "format": "decimal",
+    "pattern": r"^-?[0-9]+\.[0-9]{2}$",
+    "example": "12.50",
+}
+MONEY_IN = {
+    "type": "string",
+    "format": "decimal",
+    "pattern": r"^[0-9]{1,10}(\.[0-9]{1,2})?$",
+    "example": "12.50",
+    "description": 'A decimal string such as "12.50" (a comma is accepted as separator).',
+}
+
+
+@extend_schema_field(MONEY_OUT)
+class MoneyField(serializers.Field):
+    """Money written as a decimal string with two places ("12.50")."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Decimal) -> str:
+        return f"{Decimal(value):.2f}"
+
+
+@extend_schema_field(MONEY_IN)
+class MoneyInputField(serializers.Field):
+    """Money read from a decimal string (or an integer); floats and booleans are refused."""
+
+    default_error_messages = {"invalid": 'Enter the amount as a decimal string like "12.50".'}
+
+    def to_internal_value(self, data: Any) -> Decimal:
+        # A JSON float is never exact, so only strings and integers are money.
+        if isinstance(data, bool) or not isinstance(data, str | int):
+            self.fail("invalid")
+        try:
+            return to_money(data)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+
+    def to_representation(self, value: Decimal) -> str:
+        return f"{Decimal(value):.2f}"
+
+
+def check_date_range(value: date) -> date:
+    """Refuse dates no budget can be about (and that local-time arithmetic cannot handle)."""
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise serializers.ValidationError(
+            f"Use a date between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}."
+        )
+    return value
+
+
+class LocalDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 datetime; one without an offset is read in the household time zone."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.local_tz: zoneinfo.ZoneInfo | None = None
+
+    def default_timezone(self) -> Any:
+        return self.local_tz or super().default_timezone()
+
+    def to_internal_value(self, value: Any) -> datetime:
+        if not isinstance(value, str):
+            self.fail("invalid", format="YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]")
+        parsed = super().to_internal_value(value)
+        check_date_range(parsed.date())
+        return parsed
+
+
+def _user_tz(serializer: serializers.Serializer) -> zoneinfo.ZoneInfo | None:
+    request = serializer.context.get("request")
+    user = getattr(request, "user", None)
+    household = getattr(user, "household", None)
+    return household.tzinfo if household is not None else None
+
+
+# --- funnels -------------------------------------------------------------------------------
+
+
+class FunnelSerializer(serializers.Serializer):
+    """A funnel with its figures for the period (read from a selectors.FunnelRow)."""
+
+    id = serializers.UUIDField(source="funnel.id", read_only=True)
+    name = serializers.CharField(source="funnel.name", read_only=True)
+    emoji = serializers.CharField(source="funnel.emoji", read_only=True)
+    color = serializers.CharField(source="funnel.color", read_only=True)
+    monthly_limit = MoneyField(source="funnel.monthly_limit")
+    shared = serializers.BooleanField(source="funnel.is_shared", read_only=True)
+    owner = serializers.SerializerMethodField(
+        help_text="Username of the member of a personal funnel; null for a shared one."
+    )
+    position = serializers.IntegerField(source="funnel.position", read_only=True)
+    spent = MoneyField(source="figures.spent")
+    remaining = MoneyField(source="figures.remaining")
+    daily = MoneyField(source="figures.daily", help_text="What can be spent today (§2.3).")
+    spent_today = MoneyField(source="figures.spent_today")
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_owner(self, row: Any) -> str | None:
+        owner = row.funnel.owner
+        return owner.username if owner is not None else None
+
+
+class FunnelInputSerializer(serializers.Serializer):
+    """What a client sends to create (all but position required) or change a funnel."""
+
+    name = serializers.CharField(max_length=40)
+    emoji = serializers.CharField(max_length=32, help_text="Exactly one emoji.")
+    color = serializers.CharField(max_length=7, help_text="A colour like #ffa500.")
+    monthly_limit = MoneyInputField()
+    shared = serializers.BooleanField(
+        default=False, help_text="True for a funnel the whole household spends from."
+    )
+    position = serializers.IntegerField(min_value=0, max_value=MAX_POSITION, required=False)
+
+    def validate_shared(self, value: Any) -> bool:
+        return bool(value)
+
+
+# --- spendings -----------------------------------------------------------------------------
+
+
+class SpendingSerializer(serializers.Serializer):
+    """A spending as the API shows it."""
+
+    id = serializers.UUIDField(read_only=True)
+    funnel = serializers.UUIDField(source="funnel_id", read_only=True)
+    amount = MoneyField()
+    spent_at = serializers.DateTimeField(read_only=True)
+    note = serializers.CharField(read_only=True)
+    created_by = serializers.SerializerMethodField(
+        help_text="Username of who spent it; null once that member has left."
+    )
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_created_by(self, spending: Any) -> str | None:
+        user = spending.created_by
+        return user.username if user is not None else None
+
+
+class SpendingInputSerializer(serializers.Serializer):
+    """What a client sends to record (id optional, for safe retries) or change a spending."""
+
+    id = serializers.UUIDField(
+        required=False,
+        help_text="Optional client-chosen id: posting the same id again is a safe retry.",
+    )
+    funnel = serializers.UUIDField(help_text="Id of a funnel the member can see.")
+    amount = MoneyInputField()
+    spent_at = LocalDateTimeField(
+        required=False,
+        help_text="When it was spent (default now); without an offset it is household time.",
+    )
+    note = serializers.CharField(max_length=200, allow_blank=True, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["spent_at"].local_tz = _user_tz(self)
+
+    def validate_funnel(self, value: Any) -> Funnel:
+        user = self.context["request"].user
+        funnel = Funnel.objects.visible_to(user).filter(pk=value).first()
+        if funnel is None:
+            raise serializers.ValidationError("No such funnel.")
+        return funnel
+
+
+class SpendingUpdateSerializer(SpendingInputSerializer):
+    """The fields of a spending a member can change (all optional)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["id"]
+
+
+class DeletedSpendingSerializer(serializers.Serializer):
+    """A tombstone: a spending that was deleted (or left the member's sight)."""
+
+    id = serializers.UUIDField(read_only=True)
+    funnel = serializers.UUIDField(source="funnel_id", read_only=True)
+    deleted_at = serializers.DateTimeField(read_only=True)
+
+
+# --- query parameters ----------------------------------------------------------------------
+
+
+class DateParam(serializers.DateField):
+    def to_internal_value(self, value: Any) -> date:
+        return check_date_range(super().to_internal_value(value))
+
+
+class SpendingFilterSerializer(serializers.Serializer):
+    """Query parameters of the spendings list."""
+
+    funnel = serializers.UUIDField(required=False, help_text="Only spendings of this funnel.")
+    since = DateParam(required=False, help_text="From this local date (inclusive).")
+    until = DateParam(required=False, help_text="Up to this local date (inclusive).")
+    updated_since = LocalDateTimeField(
+        required=False,
+        help_text="Only spendings created or changed at or after this time (for sync).",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["updated_since"].local_tz = _user_tz(self)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "since" in attrs and "until" in attrs and attrs["since"] > attrs["until"]:
+            raise serializers.ValidationError({"until": "Use a date on or after since."})
+        return attrs
+
+
+class DeletedFilterSerializer(serializers.Serializer):
+    """Query parameters of the deleted-spendings list."""
+
+    since = LocalDateTimeField(help_text="Deletions at or after this time.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["since"].local_tz = _user_tz(self)
+
+
+class OverviewParamsSerializer(serializers.Serializer):
+    date = DateParam(required=False, help_text="The day to look at (default: today, local).")
+
+
+class FunnelDeleteParamsSerializer(serializers.Serializer):
+    move_to = serializers.UUIDField(
+        required=False, help_text="Move the funnel's spendings to this funnel instead."
+    )
+
+
+# --- overview ------------------------------------------------------------------------------
+
+
+class PeriodSerializer(serializers.Serializer):
+    start = serializers.DateField(read_only=True)
+    end = serializers.DateField(source="last_day", read_only=True, help_text="Inclusive.")
+    days_total = serializers.IntegerField(read_only=True)
+    day = serializers.IntegerField(read_only=True)
+    days_left = serializers.IntegerField(read_only=True)
+
+
+class TotalsSerializer(serializers.Serializer):
+    limit = MoneyField()
+    spent = MoneyField()
+    remaining = MoneyField()
+    daily = MoneyField()
+
+
+class OverviewSerializer(serializers.Serializer):
+    """The home screen: the period, each funnel's figures, the totals, recent spendings."""
+
+    date = serializers.DateField(source="period.today", read_only=True)
+    period = PeriodSerializer(read_only=True)
+    funnels = FunnelSerializer(source="rows", many=True, read_only=True)
+    totals = TotalsSerializer(read_only=True)
+    recent = SpendingSerializer(many=True, read_only=True)
+
+
+# --- errors (for the schema) ---------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(read_only=True)

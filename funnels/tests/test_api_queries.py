@@ -1,0 +1,65 @@
+"""Query counts (SPEC §7): list and overview endpoints run a constant number of queries."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from funnels.models import Funnel, SpendingTombstone
+from funnels.tests.factories import FunnelFactory, SpendingFactory
+
+pytestmark = pytest.mark.django_db
+
+ENDPOINTS = [
+    "/api/v1/funnels/",
+    "/api/v1/overview/",
+    "/api/v1/overview/?date=2026-01-15",
+    "/api/v1/spendings/",
+    "/api/v1/spendings/?updated_since=2000-01-01T00:00:00Z&since=2000-01-01",
+    "/api/v1/spendings/deleted/?since=2000-01-01T00:00:00Z",
+]
+
+
+def grow(user, member, funnels: int, spendings_each: int) -> None:
+    """Add shared funnels, spendings by both members and tombstones."""
+    now = timezone.now()
+    for n in range(funnels):
+        funnel = FunnelFactory(household=user.household, position=10 + n)
+        for i in range(spendings_each):
+            SpendingFactory(
+                funnel=funnel,
+                created_by=member if i % 2 else user,
+                amount=Decimal("1.25"),
+                spent_at=now - timedelta(days=i),
+            )
+            SpendingTombstone.objects.create(
+                id=SpendingFactory.build().id,
+                household=user.household,
+                funnel_id=funnel.pk,
+            )
+
+
+@pytest.mark.parametrize("url", ENDPOINTS)
+def test_query_count_does_not_grow_with_funnels_or_spendings(
+    api_client_for, user, member, django_assert_num_queries, url
+):
+    client = api_client_for(user)
+    # 2 funnels (alice's defaults), few spendings.
+    food = Funnel.objects.get(owner=user, name="Food")
+    SpendingFactory(funnel=food, created_by=user)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    # Authentication (user, device session), household, then the page's own reads.
+    assert len(small) <= 6, [q["sql"] for q in small.captured_queries]
+
+    # 12 funnels, many spendings by two members, many tombstones.
+    grow(user, member, funnels=10, spendings_each=8)
+    assert Funnel.objects.visible_to(user).count() == 12
+    with django_assert_num_queries(len(small)):
+        response = client.get(url)
+    assert response.status_code == 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 import zoneinfo
 
@@ -13,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django_otp.models import Device
 
 
 def default_currency() -> str:
@@ -128,6 +130,22 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    registration_expires_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set while the registration waits for its first code; empty once confirmed.",
+    )
+    registration_invite = models.ForeignKey(
+        "Invite", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    current_device_session = models.ForeignKey(
+        "DeviceSession",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The newest signed-in device (the only one allowed with SINGLE_ACTIVE_DEVICE).",
+    )
 
     objects = UserManager()
 
@@ -157,3 +175,147 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_owner(self) -> bool:
         return self.role == Role.OWNER
+
+    @property
+    def is_pending(self) -> bool:
+        """A registration that has not been confirmed with its first code yet."""
+        return self.registration_expires_at is not None
+
+
+class DeviceKind(models.TextChoices):
+    WEB = "web", "Browser"
+    API = "api", "App (API)"
+
+
+class DeviceSession(models.Model):
+    """One signed-in device: a browser session or an API token family.
+
+    `User.current_device_session` names the newest one; with SINGLE_ACTIVE_DEVICE every other
+    session of that user is rejected on its next request (browser and API alike).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="device_sessions"
+    )
+    kind = models.CharField(max_length=3, choices=DeviceKind.choices)
+    user_agent = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "created_at"], name="devicesession_user_created")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.user_id} since {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None
+
+
+class RecoveryDevice(Device):
+    """The user's one-time recovery codes, as a django-otp device.
+
+    django-otp's StaticDevice keeps its tokens in plain text; these are stored only as salted
+    SHA-256 hashes. The codes carry 50 random bits each, so a fast hash is enough (a slow KDF
+    would only make each sign-in attempt cost ten of them).
+    """
+
+    salt = models.CharField(max_length=32)
+
+    class Meta(Device.Meta):
+        verbose_name = "recovery codes"
+        verbose_name_plural = "recovery codes"
+
+    def verify_is_allowed(self) -> tuple[bool, dict | None]:
+        return (True, None)
+
+    def verify_token(self, token: object) -> bool:
+        """Accept an unused code once: the row is deleted by the same statement that finds it."""
+        if not isinstance(token, str):
+            return False
+        deleted, _ = self.codes.filter(code_hash=recovery_code_hash(self.salt, token)).delete()
+        return deleted > 0
+
+
+def recovery_code_normalize(code: str) -> str:
+    """Codes are shown as XXXXX-XXXXX; accept any case, spaces and dashes."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def recovery_code_hash(salt: str, code: str) -> str:
+    return hashlib.sha256(f"{salt}:{recovery_code_normalize(code)}".encode()).hexdigest()
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryDevice, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["device", "code_hash"], name="recoverycode_unique_per_device"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"recovery code {self.code_hash[:8]}…"
+
+
+class InviteQuerySet(models.QuerySet["Invite"]):
+    def usable(self) -> InviteQuerySet:
+        """Not used, not revoked, not expired."""
+        return self.filter(
+            used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class Invite(models.Model):
+    """A single-use link to join a household, valid 7 days, revocable by the owner."""
+
+    code = models.CharField(max_length=64, unique=True)
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="invites")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InviteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"invite to {self.household_id} ({self.code[:6]}…)"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class ReenrolmentLink(models.Model):
+    """A one-time link an owner gives a member who lost their phone, to enrol a new one.
+
+    Only a hash of the token is stored: the link signs its holder in.
+    """
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reenrolment_links"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"re-enrolment link for {self.user_id}"

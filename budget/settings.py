@@ -57,7 +57,7 @@ DEFAULT_FUNNEL_LIMIT: Decimal = env_decimal("DEFAULT_FUNNEL_LIMIT", Decimal("200
 SINGLE_ACTIVE_DEVICE = env_bool("SINGLE_ACTIVE_DEVICE", True)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.apps.FunnelsAdminConfig",  # django.contrib.admin, signed in only through TOTP
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -84,7 +84,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # Replaces django_otp.middleware.OTPMiddleware: device sessions and TOTP verification.
+    "accounts.middleware.DeviceSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -232,6 +233,13 @@ SPECTACULAR_SETTINGS = {
 }
 
 OTP_TOTP_ISSUER = "Funnels"
+# django-otp's exponential lockout grows without a useful bound, so a stranger could lock an
+# owner out for days: it is off, and accounts.throttling's fixed window is the only throttle.
+OTP_TOTP_THROTTLE_FACTOR = 0
+# Failed sign-ins allowed per username and per client address in each fixed window (seconds).
+LOGIN_THROTTLE_WINDOW = 15 * 60
+LOGIN_THROTTLE_PER_USERNAME = 5
+LOGIN_THROTTLE_PER_ADDRESS = 20
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import time
+
 import factory
 from django.contrib.auth.hashers import make_password
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Household, Role, User
 
@@ -23,3 +27,25 @@ class UserFactory(factory.django.DjangoModelFactory):
     household = factory.SubFactory(HouseholdFactory)
     role = Role.MEMBER
     password = factory.LazyFunction(lambda: make_password(None))  # no usable password
+
+
+def totp_device(user: User, *, confirmed: bool = True) -> TOTPDevice:
+    """An authenticator for `user` (confirmed unless told otherwise)."""
+    return TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=confirmed)
+
+
+def totp_code(device: TOTPDevice, *, steps: int = 0) -> str:
+    """The real 6-digit code of `device` now (or `steps` time steps from now)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + steps * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def totp_code_fresh(device: TOTPDevice) -> str:
+    """A code the device has not accepted yet: forget the last accepted step first.
+
+    For tests that sign the same user in several times within one 30-second step.
+    """
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    device.refresh_from_db()
+    return totp_code(device)

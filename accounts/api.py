@@ -1,0 +1,410 @@
+"""REST API v1 of accounts: sign-in (SPEC §5.1), me and household (SPEC §5.2).
+
+Thin views: explicit serializers parse and present, accounts.services writes,
+accounts.selectors reads. The auth endpoints take no token; the others take a Bearer access
+token (accounts.authentication.DeviceJWTAuthentication).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import exceptions, serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import services
+from accounts.models import AllowanceMode, DeviceKind, Household, Invite, User
+from accounts.selectors import household_members, invites_of, invites_open_for
+from accounts.throttling import client_address, login_failure_record, login_throttle_check
+from accounts.tokens import InvalidRefreshToken, token_logout, token_pair_issue, token_pair_rotate
+from budget.api import ErrorSerializer
+
+FIELD_ERRORS = OpenApiResponse(description='Bad input: messages per field, {"field": ["..."]}.')
+UNAUTHENTICATED = OpenApiResponse(
+    ErrorSerializer, description="Missing, invalid or expired access token."
+)
+NOT_OWNER = OpenApiResponse(ErrorSerializer, description="Only the household's owner may do this.")
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Not found in your household.")
+
+
+def _user_agent(request: Request) -> str:
+    return request.headers.get("User-Agent", "")[:300]
+
+
+# --- Serializers -------------------------------------------------------------------------------
+
+
+class StrictCharField(serializers.CharField):
+    """A CharField that refuses numbers, booleans and other non-strings instead of casting."""
+
+    def to_internal_value(self, data: object) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class RegisterSerializer(serializers.Serializer):
+    username = StrictCharField(max_length=150)
+    display_name = StrictCharField(max_length=80, required=False, allow_blank=True)
+    invite = StrictCharField(max_length=64, required=False, allow_blank=True)
+
+
+class EnrolmentSerializer(serializers.Serializer):
+    username = serializers.CharField(source="user.username")
+    secret = serializers.CharField(help_text="Base32 secret for typing into the app by hand.")
+    otpauth_uri = serializers.CharField()
+    qr_svg = serializers.CharField(help_text="The otpauth URI as an inline SVG QR code.")
+
+
+class CodeSerializer(serializers.Serializer):
+    code = StrictCharField(
+        max_length=32, help_text="A current 6-digit TOTP code, or one recovery code."
+    )
+
+
+class ConfirmSerializer(serializers.Serializer):
+    username = StrictCharField(max_length=150)
+    code = StrictCharField(max_length=32, help_text="The first 6-digit TOTP code.")
+
+
+class LoginSerializer(serializers.Serializer):
+    username = StrictCharField(max_length=150)
+    code = StrictCharField(
+        max_length=32, help_text="A current 6-digit TOTP code, or one recovery code."
+    )
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField(help_text="Access token, valid 15 minutes.")
+    refresh = serializers.CharField(help_text="Refresh token, valid 30 days, single use.")
+
+
+class ConfirmedSerializer(TokenPairSerializer):
+    recovery_codes = serializers.ListField(
+        child=serializers.CharField(), help_text="10 one-time recovery codes, shown only now."
+    )
+
+
+class RefreshSerializer(serializers.Serializer):
+    refresh = StrictCharField()
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["username", "display_name", "role"]
+
+
+class HouseholdSerializer(serializers.ModelSerializer):
+    members = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Household
+        fields = [
+            "id",
+            "name",
+            "currency",
+            "timezone",
+            "period_start_day",
+            "allowance_mode",
+            "members",
+        ]
+
+    @extend_schema_field(MemberSerializer(many=True))
+    def get_members(self, household: Household) -> list[dict[str, Any]]:
+        members = User.objects.filter(household=household).order_by("date_joined", "pk")
+        return MemberSerializer(members, many=True).data
+
+
+class MeSerializer(serializers.ModelSerializer):
+    household = HouseholdSerializer()
+
+    class Meta:
+        model = User
+        fields = ["username", "display_name", "role", "household"]
+
+
+class MeUpdateSerializer(serializers.Serializer):
+    display_name = StrictCharField(max_length=80, allow_blank=True)
+
+
+class HouseholdUpdateSerializer(serializers.Serializer):
+    name = StrictCharField(max_length=80, required=False)
+    currency = StrictCharField(max_length=3, required=False)
+    timezone = StrictCharField(max_length=64, required=False)
+    period_start_day = serializers.IntegerField(min_value=1, max_value=28, required=False)
+    allowance_mode = serializers.ChoiceField(choices=AllowanceMode.choices, required=False)
+
+
+class InviteSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Invite
+        fields = ["code", "url", "expires_at"]
+
+    def get_url(self, invite: Invite) -> str:
+        return self.context["request"].build_absolute_uri(f"/invite/{invite.code}/")
+
+
+# --- Auth (SPEC §5.1) --------------------------------------------------------------------------
+
+
+class AuthView(APIView):
+    """Base of the endpoints that take no token; a failed sign-in is a 401, not a 403."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    def get_authenticate_header(self, request: Request) -> str:
+        return 'Bearer realm="api"'
+
+
+class RegisterView(AuthView):
+    @extend_schema(
+        operation_id="auth_register",
+        request=RegisterSerializer,
+        responses={201: EnrolmentSerializer, 400: FIELD_ERRORS},
+        summary="Start a registration: a pending user with an authenticator to set up",
+    )
+    def post(self, request: Request) -> Response:
+        data = _valid(RegisterSerializer, request)
+        enrolment = services.registration_start(
+            username=data["username"],
+            display_name=data.get("display_name", ""),
+            invite_code=data.get("invite", ""),
+        )
+        return Response(EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
+
+
+class RegisterConfirmView(AuthView):
+    @extend_schema(
+        operation_id="auth_register_confirm",
+        request=ConfirmSerializer,
+        responses={201: ConfirmedSerializer, 400: FIELD_ERRORS},
+        summary="Confirm a registration with the first code; signs in",
+    )
+    def post(self, request: Request) -> Response:
+        data = _valid(ConfirmSerializer, request)
+        sign_in = services.registration_confirm(
+            username=data["username"],
+            code=data["code"],
+            kind=DeviceKind.API,
+            user_agent=_user_agent(request),
+        )
+        body = {
+            **token_pair_issue(device_session=sign_in.session),
+            "recovery_codes": list(sign_in.recovery_codes),
+        }
+        return Response(ConfirmedSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+class LoginView(AuthView):
+    @extend_schema(
+        operation_id="auth_login",
+        request=LoginSerializer,
+        responses={
+            200: TokenPairSerializer,
+            400: FIELD_ERRORS,
+            401: OpenApiResponse(ErrorSerializer, description="Bad username or code."),
+            429: OpenApiResponse(
+                ErrorSerializer, description="Too many attempts: see Retry-After (seconds)."
+            ),
+        },
+        summary="Sign in with a TOTP or recovery code; signs every other device out",
+    )
+    def post(self, request: Request) -> Response:
+        data = _valid(LoginSerializer, request)
+        address = client_address(request)
+        throttled = login_throttle_check(username=data["username"], address=address)
+        if throttled is not None:
+            raise exceptions.Throttled(wait=throttled.retry_after)
+        verified = services.credentials_verify(username=data["username"], code=data["code"])
+        if verified is None:
+            login_failure_record(username=data["username"], address=address)
+            raise exceptions.AuthenticationFailed("That username and code do not match.")
+        user, _device = verified
+        session = services.device_session_start(
+            user=user, kind=DeviceKind.API, user_agent=_user_agent(request)
+        )
+        return Response(TokenPairSerializer(token_pair_issue(device_session=session)).data)
+
+
+class RefreshView(AuthView):
+    @extend_schema(
+        operation_id="auth_refresh",
+        request=RefreshSerializer,
+        responses={
+            200: TokenPairSerializer,
+            400: FIELD_ERRORS,
+            401: OpenApiResponse(ErrorSerializer, description="Invalid, used or revoked token."),
+        },
+        summary="Trade a refresh token for a new pair (the presented one is revoked)",
+    )
+    def post(self, request: Request) -> Response:
+        data = _valid(RefreshSerializer, request)
+        try:
+            pair = token_pair_rotate(raw_refresh=data["refresh"])
+        except InvalidRefreshToken as exc:
+            raise exceptions.AuthenticationFailed(f"Refresh token not valid: {exc}") from None
+        return Response(TokenPairSerializer(pair).data)
+
+
+class LogoutView(AuthView):
+    @extend_schema(
+        operation_id="auth_logout",
+        request=RefreshSerializer,
+        responses={
+            204: None,
+            400: FIELD_ERRORS,
+            401: OpenApiResponse(ErrorSerializer, description="Not a refresh token of ours."),
+        },
+        summary="Sign this device out: its tokens stop working",
+    )
+    def post(self, request: Request) -> Response:
+        data = _valid(RefreshSerializer, request)
+        try:
+            token_logout(raw_refresh=data["refresh"])
+        except InvalidRefreshToken as exc:
+            raise exceptions.AuthenticationFailed(f"Refresh token not valid: {exc}") from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+# --- Me and household (SPEC §5.2) --------------------------------------------------------------
+
+
+def _me(request: Request) -> dict[str, Any]:
+    user = User.objects.select_related("household").get(pk=request.user.pk)
+    return MeSerializer(user, context={"request": request}).data
+
+
+def _ensure_owner(user: User) -> None:
+    if not user.is_owner:
+        raise exceptions.PermissionDenied("Only the household's owner can do this.")
+
+
+class MeView(APIView):
+    @extend_schema(
+        operation_id="me_retrieve",
+        responses={200: MeSerializer, 401: UNAUTHENTICATED},
+        summary="Who I am and my household",
+    )
+    def get(self, request: Request) -> Response:
+        return Response(_me(request))
+
+    @extend_schema(
+        operation_id="me_update",
+        request=MeUpdateSerializer,
+        responses={200: MeSerializer, 400: FIELD_ERRORS, 401: UNAUTHENTICATED},
+        summary="Change my display name",
+    )
+    def patch(self, request: Request) -> Response:
+        data = _valid(MeUpdateSerializer, request)
+        services.user_update(user=request.user, display_name=data["display_name"])
+        return Response(_me(request))
+
+    @extend_schema(
+        operation_id="me_destroy",
+        request=CodeSerializer,
+        responses={204: None, 400: FIELD_ERRORS, 401: UNAUTHENTICATED},
+        summary="Delete my account (requires a current code)",
+    )
+    def delete(self, request: Request) -> Response:
+        data = _valid(CodeSerializer, request)
+        services.account_delete(user=request.user, code=data["code"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class HouseholdView(APIView):
+    @extend_schema(
+        operation_id="household_update",
+        request=HouseholdUpdateSerializer,
+        responses={
+            200: HouseholdSerializer,
+            400: FIELD_ERRORS,
+            401: UNAUTHENTICATED,
+            403: NOT_OWNER,
+        },
+        summary="Change the household's settings (owner only)",
+    )
+    def patch(self, request: Request) -> Response:
+        _ensure_owner(request.user)
+        data = _valid(HouseholdUpdateSerializer, request)
+        household = services.household_update(user=request.user, **data)
+        return Response(HouseholdSerializer(household).data)
+
+
+class InviteListView(APIView):
+    @extend_schema(
+        operation_id="household_invites_list",
+        responses={200: InviteSerializer(many=True), 401: UNAUTHENTICATED, 403: NOT_OWNER},
+        summary="Open invites of the household (owner only)",
+    )
+    def get(self, request: Request) -> Response:
+        _ensure_owner(request.user)
+        invites = invites_open_for(user=request.user)
+        return Response(InviteSerializer(invites, many=True, context={"request": request}).data)
+
+    @extend_schema(
+        operation_id="household_invites_create",
+        request=None,
+        responses={201: InviteSerializer, 401: UNAUTHENTICATED, 403: NOT_OWNER},
+        summary="Create a single-use invite, valid 7 days (owner only)",
+    )
+    def post(self, request: Request) -> Response:
+        _ensure_owner(request.user)
+        invite = services.invite_create(user=request.user)
+        return Response(
+            InviteSerializer(invite, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class InviteDetailView(APIView):
+    @extend_schema(
+        operation_id="household_invites_destroy",
+        parameters=[OpenApiParameter("code", str, OpenApiParameter.PATH)],
+        responses={204: None, 401: UNAUTHENTICATED, 403: NOT_OWNER, 404: NOT_FOUND},
+        summary="Revoke an invite (owner only)",
+    )
+    def delete(self, request: Request, code: str) -> Response:
+        _ensure_owner(request.user)
+        invite = get_object_or_404(invites_of(user=request.user), code=code)
+        services.invite_revoke(user=request.user, invite=invite)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MemberDetailView(APIView):
+    @extend_schema(
+        operation_id="household_members_destroy",
+        parameters=[OpenApiParameter("username", str, OpenApiParameter.PATH)],
+        responses={
+            204: None,
+            400: FIELD_ERRORS,
+            401: UNAUTHENTICATED,
+            403: NOT_OWNER,
+            404: NOT_FOUND,
+        },
+        summary="Remove a member: their account is deleted (owner only)",
+    )
+    def delete(self, request: Request, username: str) -> Response:
+        _ensure_owner(request.user)
+        member = get_object_or_404(household_members(user=request.user), username__iexact=username)
+        services.member_remove(user=request.user, member=member)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,41 @@
+"""Browser sign-in and sign-out on top of django.contrib.auth, django-otp and device sessions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_otp
+from django.contrib import auth
+from django.http import HttpRequest
+
+from accounts.middleware import DEVICE_SESSION_KEY
+from accounts.models import DeviceKind, User
+from accounts.services import SignIn, device_session_current_or_start, device_session_end
+
+
+def browser_sign_in(request: HttpRequest, sign_in: SignIn) -> None:
+    """Sign the browser in on the device session a TOTP or recovery code just started."""
+    sign_in.user.started_device_session = sign_in.session
+    auth.login(request, sign_in.user, backend="django.contrib.auth.backends.ModelBackend")
+    django_otp.login(request, sign_in.device)
+
+
+def browser_sign_out(request: HttpRequest) -> None:
+    """End this browser's device session and its Django session."""
+    user = request.user
+    session_id = request.session.get(DEVICE_SESSION_KEY)
+    if user.is_authenticated and session_id:
+        device_session_end(user=user, session_id=session_id)
+    auth.logout(request)
+
+
+def device_session_bind(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    """On auth.login, store the id of the user's device session in the browser session.
+
+    The TOTP sign-in has just started one (`started_device_session`); any other login, which
+    only tests do (force_login), joins the user's current device session or starts one.
+    """
+    session = getattr(user, "started_device_session", None) or device_session_current_or_start(
+        user=user, kind=DeviceKind.WEB
+    )
+    request.session[DEVICE_SESSION_KEY] = str(session.pk)

@@ -1,0 +1,136 @@
+"""One active device (SPEC §3.3): each sign-in ends every other device, browser and API."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from accounts.models import DeviceKind, DeviceSession
+from accounts.selectors import device_session_current
+from accounts.tests.factories import totp_code_fresh, totp_device
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/api/v1/auth/login/"
+REFRESH = "/api/v1/auth/refresh/"
+ME = "/api/v1/me/"
+
+
+@pytest.fixture
+def device(user):
+    return totp_device(user)
+
+
+def _browser_login(device) -> Client:
+    client = Client(HTTP_USER_AGENT="Firefox on a phone")
+    response = client.post(
+        reverse("accounts:login"), {"username": "alice", "code": totp_code_fresh(device)}
+    )
+    assert response.status_code == 302
+    return client
+
+
+def _api_login(device) -> dict[str, str]:
+    response = APIClient().post(
+        LOGIN, {"username": "alice", "code": totp_code_fresh(device)}, format="json"
+    )
+    assert response.status_code == 200
+    return response.json()
+
+
+def _me(access: str) -> int:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+    return client.get(ME).status_code
+
+
+def test_a_new_browser_sign_in_signs_the_older_browser_out(device):
+    old = _browser_login(device)
+    assert old.get("/").status_code == 200
+    new = _browser_login(device)
+    response = old.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+    assert new.get("/").status_code == 200
+    # The old browser stays signed out (its session was flushed).
+    assert old.get("/").status_code == 302
+
+
+def test_an_api_sign_in_signs_the_browser_out_and_a_browser_sign_in_the_app(device):
+    browser = _browser_login(device)
+    pair = _api_login(device)
+    assert browser.get("/").status_code == 302
+    assert _me(pair["access"]) == 200
+    _browser_login(device)
+    assert _me(pair["access"]) == 401
+    assert APIClient().post(REFRESH, {"refresh": pair["refresh"]}, format="json").status_code == 401
+
+
+def test_a_new_api_sign_in_rejects_older_access_and_refresh_tokens_at_once(device):
+    old = _api_login(device)
+    new = _api_login(device)
+    assert _me(old["access"]) == 401
+    assert APIClient().post(REFRESH, {"refresh": old["refresh"]}, format="json").status_code == 401
+    assert _me(new["access"]) == 200
+    assert APIClient().post(REFRESH, {"refresh": new["refresh"]}, format="json").status_code == 200
+
+
+def test_device_sessions_are_recorded(device, user):
+    _browser_login(device)
+    _api_login(device)
+    sessions = list(DeviceSession.objects.filter(user=user).order_by("created_at"))
+    assert [s.kind for s in sessions] == [DeviceKind.WEB, DeviceKind.API]
+    assert sessions[0].ended_at is not None
+    assert sessions[1].ended_at is None
+    assert sessions[0].user_agent == "Firefox on a phone"
+    user.refresh_from_db()
+    assert device_session_current(user=user) == sessions[1]
+
+
+def test_with_single_active_device_off_every_device_stays_signed_in(device, settings):
+    settings.SINGLE_ACTIVE_DEVICE = False
+    browser = _browser_login(device)
+    first = _api_login(device)
+    second = _api_login(device)
+    other_browser = _browser_login(device)
+    assert browser.get("/").status_code == 200
+    assert other_browser.get("/").status_code == 200
+    assert _me(first["access"]) == 200
+    assert _me(second["access"]) == 200
+    assert (
+        APIClient().post(REFRESH, {"refresh": first["refresh"]}, format="json").status_code == 200
+    )
+
+
+def test_with_single_active_device_off_a_logged_out_device_is_still_rejected(device, settings):
+    settings.SINGLE_ACTIVE_DEVICE = False
+    first = _api_login(device)
+    second = _api_login(device)
+    APIClient().post("/api/v1/auth/logout/", {"refresh": first["refresh"]}, format="json")
+    assert _me(first["access"]) == 401
+    assert _me(second["access"]) == 200
+
+
+@pytest.mark.parametrize("single", [True, False])
+def test_the_device_check_costs_no_extra_query(device, settings, django_assert_num_queries, single):
+    """An authenticated API request loads the user and checks its device in ONE query."""
+    settings.SINGLE_ACTIVE_DEVICE = single
+    pair = _api_login(device)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {pair['access']}")
+    # /api/v1/auth/... endpoints take no token; this view only authenticates, then answers 400.
+    with django_assert_num_queries(1):
+        response = client.patch("/api/v1/household/", {"period_start_day": 0}, format="json")
+    assert response.status_code == 400
+
+
+def test_browser_device_check_costs_no_extra_query(device, django_assert_num_queries):
+    """Session, user (the device-session id is a column of its row), and the sliding session's
+    save (savepoint, update, release): 5, the same as without the device check."""
+    browser = _browser_login(device)
+    with django_assert_num_queries(5):
+        # The login page reads request.user (base.html) and nothing else.
+        response = browser.get(reverse("accounts:login"))
+    assert response.status_code == 200

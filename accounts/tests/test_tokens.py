@@ -1,0 +1,134 @@
+"""JWT pairs (SPEC §3.4): lifetimes, rotation, reuse, type confusion, logout, 401 not 403."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import jwt
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+from accounts.tests.factories import totp_code, totp_device
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/api/v1/auth/login/"
+REFRESH = "/api/v1/auth/refresh/"
+LOGOUT = "/api/v1/auth/logout/"
+ME = "/api/v1/me/"
+
+
+@pytest.fixture
+def pair(api_client, user) -> dict[str, str]:
+    device = totp_device(user)
+    response = api_client.post(
+        LOGIN, {"username": "alice", "code": totp_code(device)}, format="json"
+    )
+    assert response.status_code == 200
+    return response.json()
+
+
+def _bearer(token: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client
+
+
+def test_tokens_are_signed_with_jwt_secret_and_have_the_spec_lifetimes(pair):
+    access = jwt.decode(pair["access"], settings.JWT_SECRET, algorithms=["HS256"])
+    refresh = jwt.decode(pair["refresh"], settings.JWT_SECRET, algorithms=["HS256"])
+    assert access["token_type"] == "access"
+    assert refresh["token_type"] == "refresh"
+    assert access["exp"] - access["iat"] == timedelta(minutes=15).total_seconds()
+    assert refresh["exp"] - refresh["iat"] == timedelta(days=30).total_seconds()
+    assert access["sid"] == refresh["sid"]
+    with pytest.raises(jwt.InvalidSignatureError):
+        jwt.decode(pair["access"], settings.SECRET_KEY, algorithms=["HS256"])
+
+
+def test_access_token_authenticates(pair):
+    assert _bearer(pair["access"]).get(ME).status_code == 200
+
+
+def test_unauthenticated_calls_answer_401_with_www_authenticate(api_client):
+    response = api_client.get(ME)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    assert "detail" in response.json()
+
+
+def test_garbage_token_is_a_401(pair):
+    assert _bearer("not.a.token").get(ME).status_code == 401
+    forged = jwt.encode(
+        jwt.decode(pair["access"], settings.JWT_SECRET, algorithms=["HS256"]),
+        "another-secret-of-enough-length-123456",
+        algorithm="HS256",
+    )
+    assert _bearer(forged).get(ME).status_code == 401
+
+
+def test_refresh_rotates_and_the_used_refresh_token_is_rejected(api_client, pair):
+    first = api_client.post(REFRESH, {"refresh": pair["refresh"]}, format="json")
+    assert first.status_code == 200
+    new = first.json()
+    assert set(new) == {"access", "refresh"}
+    assert new["refresh"] != pair["refresh"]
+    assert _bearer(new["access"]).get(ME).status_code == 200
+
+    reused = api_client.post(REFRESH, {"refresh": pair["refresh"]}, format="json")
+    assert reused.status_code == 401
+    assert "detail" in reused.json()
+    # The new refresh token still works (and rotates again).
+    assert api_client.post(REFRESH, {"refresh": new["refresh"]}, format="json").status_code == 200
+
+
+def test_an_access_token_cannot_refresh(api_client, pair):
+    response = api_client.post(REFRESH, {"refresh": pair["access"]}, format="json")
+    assert response.status_code == 401
+
+
+def test_a_refresh_token_cannot_authenticate(pair):
+    assert _bearer(pair["refresh"]).get(ME).status_code == 401
+
+
+@pytest.mark.parametrize("body", [{}, {"refresh": ""}, {"refresh": 5}, {"refresh": None}])
+def test_refresh_bad_input_is_a_400(api_client, body):
+    assert api_client.post(REFRESH, body, format="json").status_code == 400
+
+
+def test_refresh_with_garbage_is_a_401(api_client):
+    assert api_client.post(REFRESH, {"refresh": "abc"}, format="json").status_code == 401
+
+
+def test_logout_revokes_the_device_tokens(api_client, pair):
+    response = api_client.post(LOGOUT, {"refresh": pair["refresh"]}, format="json")
+    assert response.status_code == 204
+    assert api_client.post(REFRESH, {"refresh": pair["refresh"]}, format="json").status_code == 401
+    assert _bearer(pair["access"]).get(ME).status_code == 401
+    # Logging out twice is fine.
+    assert api_client.post(LOGOUT, {"refresh": pair["refresh"]}, format="json").status_code == 204
+
+
+def test_logout_refuses_tokens_that_are_not_ours(api_client, pair):
+    assert api_client.post(LOGOUT, {"refresh": "abc"}, format="json").status_code == 401
+    assert api_client.post(LOGOUT, {"refresh": pair["access"]}, format="json").status_code == 401
+
+
+def test_refresh_token_of_a_deleted_user_is_a_401(api_client, pair, user):
+    from accounts.services import user_delete
+
+    user_delete(user=user)
+    assert api_client.post(REFRESH, {"refresh": pair["refresh"]}, format="json").status_code == 401
+    assert _bearer(pair["access"]).get(ME).status_code == 401
+    assert not OutstandingToken.objects.exists()
+
+
+def test_expired_refresh_token_is_a_401(api_client, pair, settings):
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    token = RefreshToken(pair["refresh"])
+    token.set_exp(lifetime=timedelta(seconds=-1))
+    response = api_client.post(REFRESH, {"refresh": str(token)}, format="json")
+    assert response.status_code == 401

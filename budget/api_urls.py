@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+
+class SwaggerDocsView(SpectacularSwaggerSplitView):
+    """Interactive docs: assets from drf-spectacular-sidecar, init script as its own file (CSP)."""
+
+    template_name = "funnels/api_docs.html"
+
 
 urlpatterns = [
     path("", include("accounts.api_urls")),
     path("", include("funnels.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SwaggerDocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -1,0 +1,99 @@
+"""Sign-in throttling (SPEC §3.2): per username and per address, 429 + Retry-After, bounded."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from accounts import throttling
+from accounts.tests.factories import totp_code, totp_device
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/api/v1/auth/login/"
+WINDOW = 15 * 60
+
+
+@pytest.fixture
+def clock(monkeypatch) -> list[float]:
+    """The throttle's clock, at the start of a window; move it with clock[0] += seconds."""
+    now = [float(int(throttling.time.time() // WINDOW) * WINDOW + 10)]
+    monkeypatch.setattr(throttling, "_now", lambda: now[0])
+    return now
+
+
+def _login(code: str, *, username: str = "alice", address: str = "203.0.113.7"):
+    return APIClient(REMOTE_ADDR=address).post(
+        LOGIN, {"username": username, "code": code}, format="json"
+    )
+
+
+def _fail(times: int, *, username: str = "alice", address: str = "203.0.113.7") -> None:
+    for _ in range(times):
+        assert _login("000000x", username=username, address=address).status_code == 401
+
+
+def test_after_five_failures_the_username_is_throttled_even_with_the_right_code(user, clock):
+    device = totp_device(user)
+    _fail(5)
+    response = _login(totp_code(device))
+    assert response.status_code == 429
+    assert response["Retry-After"] == str(WINDOW - 10)
+    assert "detail" in response.json()
+
+
+def test_a_stranger_cannot_lock_the_owner_out_beyond_the_window(user, clock):
+    device = totp_device(user)
+    _fail(5, address="198.51.100.66")  # a stranger, elsewhere
+    assert _login(totp_code(device), address="203.0.113.7").status_code == 429
+    clock[0] += WINDOW - 10  # the window ends
+    assert _login(totp_code(device), address="203.0.113.7").status_code == 200
+
+
+def test_the_throttle_counts_per_username_case_insensitively(user, clock):
+    _fail(3, username="alice")
+    _fail(2, username="ALICE")
+    assert _login("123456", username="Alice").status_code == 429
+
+
+def test_the_throttle_counts_per_address_across_usernames(user, clock, settings):
+    device = totp_device(user)
+    for n in range(20):
+        _fail(1, username=f"someone{n}", address="198.51.100.66")
+    assert _login("123456", username="anyone", address="198.51.100.66").status_code == 429
+    # The owner, elsewhere, is not affected.
+    assert _login(totp_code(device), address="203.0.113.7").status_code == 200
+
+
+def test_successful_sign_ins_are_not_counted(user, clock):
+    device = totp_device(user)
+    _fail(4)
+    assert _login(totp_code(device)).status_code == 200
+    assert _login(totp_code(device, steps=1)).status_code == 200
+    _fail(1)
+    assert _login("123456").status_code == 429
+
+
+def test_browser_login_is_throttled_with_429_and_retry_after(client, user, clock):
+    device = totp_device(user)
+    for _ in range(5):
+        client.post(reverse("accounts:login"), {"username": "alice", "code": "999999"})
+    response = client.post(
+        reverse("accounts:login"), {"username": "alice", "code": totp_code(device)}
+    )
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) == WINDOW - 10
+    assert "Too many attempts" in response.content.decode()
+    assert client.get("/").status_code == 302
+
+
+def test_django_otp_lockout_is_off(user, clock, settings):
+    """Many failures do not make django-otp refuse the device later (no exponential lockout)."""
+    settings.LOGIN_THROTTLE_PER_USERNAME = 1000
+    settings.LOGIN_THROTTLE_PER_ADDRESS = 1000
+    device = totp_device(user)
+    _fail(30)
+    device.refresh_from_db()
+    assert device.verify_is_allowed() == (True, None)
+    assert _login(totp_code(device)).status_code == 200

@@ -64,6 +64,23 @@ def console() -> Iterator[ConsoleWatch]:
 
 
 @pytest.fixture
+def new_page(chromium, live_server, console) -> Iterator[Callable[..., object]]:
+    """A phone-sized page in a fresh browser context (nobody signed in)."""
+    contexts = []
+
+    def open_page(**context_options) -> object:
+        context = chromium.new_context(viewport=PHONE, base_url=live_server.url, **context_options)
+        contexts.append(context)
+        page = context.new_page()
+        console.attach(page)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def signed_in_page(chromium, live_server, console) -> Iterator[Callable[..., object]]:
     """A phone-sized page in its own browser context, signed in as `user` by session cookie."""
     contexts = []

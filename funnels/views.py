@@ -8,16 +8,18 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from funnels import services
 from funnels.forms import HistoryFilterForm, SpendingEditForm, SpendingForm, apply_errors
@@ -30,6 +32,23 @@ UNDO_SECONDS = 60
 HISTORY_PAGE_SIZE = 25
 
 View = Callable[..., HttpResponse]
+
+
+def member_required(view: View) -> View:
+    """login_required that sends an HTMX request to the sign-in page as a whole-page visit.
+
+    Following the redirect inside the XHR would swap the sign-in form into the dashboard.
+    """
+    guarded = login_required(view)
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.htmx and not request.user.is_authenticated:
+            login = resolve_url(settings.LOGIN_URL)
+            return HttpResponseClientRedirect(f"{login}?next={reverse('funnels:dashboard')}")
+        return guarded(request, *args, **kwargs)
+
+    return wrapped
 
 
 def household_time(view: View) -> View:
@@ -73,7 +92,7 @@ def _dashboard(
 
 
 @require_GET
-@login_required
+@member_required
 @household_time
 def dashboard(request: HttpRequest) -> HttpResponse:
     """How much each funnel can spend today, with the two-click spending entry."""
@@ -82,7 +101,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@member_required
 @household_time
 def spending_create(request: HttpRequest) -> HttpResponse:
     """Save a spending: the changed regions for HTMX, a redirect to the dashboard otherwise."""
@@ -134,7 +153,7 @@ def _visible_spending(request: HttpRequest, pk: uuid.UUID) -> Spending:
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@member_required
 @household_time
 def spending_delete(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Confirm, then delete a spending; the answer offers Undo for a minute."""
@@ -149,7 +168,7 @@ def spending_delete(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@member_required
 @household_time
 def spending_undo(request: HttpRequest) -> HttpResponse:
     """Put a just-deleted spending back, with the same id, amount, funnel, time and note."""
@@ -181,7 +200,7 @@ def spending_undo(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@login_required
+@member_required
 @household_time
 def spending_list(request: HttpRequest) -> HttpResponse:
     """Every spending the member can see, filtered by funnel, member and dates, paginated."""
@@ -236,7 +255,7 @@ def _local_midnight(day: Any, tz: Any) -> datetime:
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@member_required
 @household_time
 def spending_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Change the amount, funnel, time or note of a spending."""

@@ -18,6 +18,7 @@ from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.models import User
 from funnels.forms import CodeForm, DisplayNameForm, HouseholdSettingsForm, apply_errors
+from funnels.views import household_time
 
 TIME_ZONES = sorted(zoneinfo.available_timezones())
 
@@ -52,6 +53,7 @@ def _household_page(
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@household_time
 def household(request: HttpRequest) -> HttpResponse:
     """Members, invites and settings of the household; the owner changes the settings here."""
     if request.method == "GET":
@@ -134,6 +136,7 @@ def _account_page(request: HttpRequest, status: int = 200, **forms: Any) -> Http
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@household_time
 def account(request: HttpRequest) -> HttpResponse:
     """Display name, recovery codes, authenticator, the active device, account deletion."""
     if request.method == "GET":

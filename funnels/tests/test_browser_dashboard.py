@@ -9,8 +9,10 @@ from decimal import Decimal
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core.exceptions import ValidationError
 from playwright.sync_api import expect
 
+from funnels.fields import to_money
 from funnels.models import Funnel, Spending
 from funnels.tests.conftest import ARTIFACTS
 from funnels.tests.factories import SpendingFactory
@@ -43,6 +45,44 @@ def test_two_click_entry_updates_the_figures_without_a_page_load(signed_in_page,
 
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "dashboard-phone.png"))
+
+
+PREVIEW_INPUTS = [
+    "12",
+    "12,5",
+    "12.50",
+    " 1 234,56 ",
+    ".5",
+    "5.",
+    "+7",
+    "0",
+    "9999999999.99",
+    "1.234",
+    "1,2,3",
+    "1.2.3",
+    "abc",
+    "-5",
+    "",
+    ",",
+    "12,345.67",
+]
+
+
+def test_preview_parses_amounts_exactly_as_the_server_does(signed_in_page, user):
+    """The browser's cents never disagree with the server's to_money (it may decline to guess)."""
+    page = signed_in_page(user)
+    page.goto("/")
+    for text in PREVIEW_INPUTS:
+        cents = page.evaluate("(text) => window.Funnels.parseCents(text)", text)
+        try:
+            server = int(to_money(text) * 100)
+        except ValidationError:
+            server = None
+        assert cents in (None, server), text
+        if text.strip() in ("12", "12,5", "12.50", "1 234,56", ".5", "5.", "+7"):
+            assert cents == server, text
+    assert page.evaluate("window.Funnels.formatCents(-123456)") == "\u22121,234.56"
+    assert page.evaluate("window.Funnels.formatCents(5)") == "0.05"
 
 
 def test_invalid_amount_shows_a_message_and_keeps_the_typed_text(signed_in_page, user, console):

@@ -311,3 +311,10 @@ def test_saving_a_spending_runs_a_constant_number_of_queries(
     assert response.status_code == 200
     assert response.content.decode().count('class="funnel"') == funnels
     assert food.spendings.count() == 3
+
+
+def test_htmx_request_after_sign_out_goes_to_the_sign_in_page(client):
+    response = client.post(CREATE, {"amount": "1"}, **HX)
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith(reverse("accounts:login"))
+    assert not Spending.objects.exists()

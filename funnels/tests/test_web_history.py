@@ -199,3 +199,16 @@ def test_edit_redirects_only_to_local_next(client, alice):
     assert response["Location"] == "/spendings/"
     response = client.post(f"/spendings/{spending.pk}/edit/", {**data, "next": "/"})
     assert response["Location"] == "/"
+
+
+def test_edit_from_the_history_returns_to_the_same_filtered_page(client, alice):
+    spending = spend(food_of(alice), alice, "5.00", datetime.now(UTC))
+    page = client.get("/spendings/", {"member": "alice"}).content.decode()
+    assert f"/spendings/{spending.pk}/edit/?next=/spendings/%3Fmember%3Dalice" in page
+    form = client.get(f"/spendings/{spending.pk}/edit/", {"next": "/spendings/?member=alice"})
+    assert 'name="next" value="/spendings/?member=alice"' in form.content.decode()
+    data = {"amount": "1", "funnel": str(food_of(alice).pk), "spent_at": "2026-03-02T12:00"}
+    response = client.post(
+        f"/spendings/{spending.pk}/edit/", {**data, "next": "/spendings/?member=alice"}
+    )
+    assert response["Location"] == "/spendings/?member=alice"

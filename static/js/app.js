@@ -3,15 +3,20 @@
 (function () {
   "use strict";
 
-  var AMOUNT = /^\s*(\d{1,10})(?:[.,](\d{1,2}))?\s*$/;
+  var AMOUNT = /^\+?(\d{0,10})(?:\.(\d{0,2}))?$/;
   var TOAST_SECONDS = 10;
 
-  // "12,5" or "12.50" -> 1250; anything else -> null.
+  // Typed amount -> integer cents, accepting what the server accepts for everyday input:
+  // "12,5", "12.50", "1 234,50", ".5"; anything else -> null (no preview).
   function parseCents(text) {
-    var match = AMOUNT.exec(text || "");
-    if (!match) return null;
+    var compact = String(text || "").replace(/[\s\u00a0]/g, "");
+    if (compact.split(",").length === 2 && compact.indexOf(".") === -1) {
+      compact = compact.replace(",", ".");
+    }
+    var match = AMOUNT.exec(compact);
+    if (!match || (match[1] === "" && !match[2])) return null;
     var fraction = (match[2] || "").padEnd(2, "0");
-    return Number(match[1]) * 100 + Number(fraction);
+    return Number(match[1] || "0") * 100 + Number(fraction);
   }
 
   // 123456 -> "1,234.56"; negatives get a real minus sign, like the money filter.

@@ -1,12 +1,78 @@
+"""Admin of households and users. Staff who are not superusers see only their own household.
+
+Admin actions call the same services as the app (re-enrolment link, recovery codes).
+"""
+
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
-from accounts.models import Household, User
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework_simplejwt.token_blacklist.admin import (
+    BlacklistedTokenAdmin,
+    OutstandingTokenAdmin,
+)
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+from accounts import services
+from accounts.models import DeviceSession, Household, Invite, User
+
+
+class HouseholdScopedAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose rows, choices and filters stop at the staff member's household.
+
+    `household_field` is the lookup from the model to its household ("pk" for Household).
+    Superusers see everything.
+    """
+
+    household_field = "household"
+
+    @staticmethod
+    def is_scoped(request: HttpRequest) -> bool:
+        return not request.user.is_superuser
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        if not self.is_scoped(request):
+            return queryset
+        return queryset.filter(**{self.household_field: request.user.household_id})
+
+    def get_list_filter(self, request: HttpRequest) -> list[Any]:
+        filters = list(super().get_list_filter(request))
+        if not self.is_scoped(request):
+            return filters
+        # A filter listing households or members would name those of other households.
+        return [f for f in filters if not _names_other_households(f)]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if self.is_scoped(request):
+            household_id = request.user.household_id
+            model = db_field.related_model
+            if model is Household:
+                kwargs["queryset"] = Household.objects.filter(pk=household_id)
+            elif model is User:
+                kwargs["queryset"] = User.objects.filter(household_id=household_id)
+            elif hasattr(model, "household"):
+                kwargs["queryset"] = model.objects.filter(household_id=household_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def _names_other_households(list_filter: Any) -> bool:
+    name = list_filter[0] if isinstance(list_filter, tuple) else list_filter
+    return isinstance(name, str) and (
+        name.endswith("household") or name in {"owner", "created_by", "user"}
+    )
 
 
 @admin.register(Household)
-class HouseholdAdmin(admin.ModelAdmin):
+class HouseholdAdmin(HouseholdScopedAdmin):
+    household_field = "pk"
     list_display = [
         "name",
         "currency",
@@ -18,12 +84,97 @@ class HouseholdAdmin(admin.ModelAdmin):
     list_filter = ["allowance_mode", "currency"]
     search_fields = ["name"]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # a household is founded by registering
+
 
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(HouseholdScopedAdmin):
     list_display = ["username", "display_name", "household", "role", "is_staff", "date_joined"]
     list_filter = ["role", "is_staff", "is_active"]
     search_fields = ["username", "display_name", "household__name"]
     list_select_related = ["household"]
     exclude = ["password"]
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = [
+        "last_login",
+        "date_joined",
+        "registration_expires_at",
+        "registration_invite",
+        "current_device_session",
+    ]
+    actions = ["issue_reenrolment_link", "regenerate_recovery_codes"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # people register themselves; `manage.py createadmin` makes an admin
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        readonly = list(super().get_readonly_fields(request, obj))
+        if self.is_scoped(request):
+            # Only a superuser hands out staff rights or moves people between households.
+            readonly += [
+                "is_superuser",
+                "is_staff",
+                "groups",
+                "user_permissions",
+                "household",
+                "role",
+            ]
+        return readonly
+
+    @admin.action(description="Issue a re-enrolment link (lost phone)")
+    def issue_reenrolment_link(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            token = services.reenrolment_link_issue(issued_by=request.user, user=user)
+            url = request.build_absolute_uri(reverse("accounts:reenrol", args=[token]))
+            messages.success(
+                request,
+                f"Re-enrolment link for {user.username} (one use, 24 hours): {url}",
+            )
+
+    @admin.action(description="Regenerate recovery codes")
+    def regenerate_recovery_codes(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            codes = services.recovery_codes_reset(user=user)
+            messages.success(
+                request,
+                f"New recovery codes for {user.username} (shown once): {' '.join(codes)}",
+            )
+
+
+@admin.register(Invite)
+class InviteAdmin(HouseholdScopedAdmin):
+    list_display = ["code", "household", "created_at", "expires_at", "used_at", "revoked_at"]
+    list_filter = ["household"]
+    list_select_related = ["household"]
+    readonly_fields = ["code", "created_by", "created_at", "used_at", "used_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # invites come from the household page (services.invite_create)
+
+
+@admin.register(DeviceSession)
+class DeviceSessionAdmin(HouseholdScopedAdmin):
+    household_field = "user__household"
+    list_display = ["user", "kind", "user_agent", "created_at", "ended_at"]
+    list_filter = ["kind"]
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+# The admins that django-otp and simplejwt register, scoped to the household the same way.
+admin.site.unregister(StaticDevice)  # recovery codes are RecoveryDevice, stored hashed
+for model, base, field in (
+    (TOTPDevice, TOTPDeviceAdmin, "user__household"),
+    (OutstandingToken, OutstandingTokenAdmin, "user__household"),
+    (BlacklistedToken, BlacklistedTokenAdmin, "token__user__household"),
+):
+    admin.site.unregister(model)
+    admin.site.register(
+        model,
+        type(f"Scoped{base.__name__}", (HouseholdScopedAdmin, base), {"household_field": field}),
+    )

@@ -24,3 +24,12 @@ class FunnelsAdminSite(admin.AdminSite):
         """There is no admin password form: send the visitor to the TOTP sign-in."""
         next_url = request.GET.get("next") or reverse("admin:index")
         return HttpResponseRedirect(f"{reverse('accounts:login')}?{urlencode({'next': next_url})}")
+
+    def logout(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        """Sign out as the app does: this device session ends too."""
+        if request.method != "POST":
+            return super().logout(request, extra_context)
+        from accounts.sessions import browser_sign_out
+
+        browser_sign_out(request)
+        return HttpResponseRedirect(reverse("accounts:login"))

@@ -17,7 +17,7 @@ import django_otp
 import segno
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -560,3 +560,31 @@ def user_delete(*, user: User) -> None:
     if user.is_owner:
         User.objects.filter(pk=successor.pk).update(role=Role.OWNER)
     user.delete()
+
+
+# --- Daily clean-up ----------------------------------------------------------------------------
+
+KEEP_FINISHED = timedelta(days=30)
+
+
+def expired_state_flush() -> dict[str, int]:
+    """Delete expired sign-in state (`manage.py flush_expired`); returns counts by kind."""
+    from django.contrib.sessions.models import Session
+
+    now = timezone.now()
+    old = now - KEEP_FINISHED
+    counts = {"pending registrations": pending_registrations_flush()}
+    counts["refresh tokens"] = (
+        OutstandingToken.objects.filter(expires_at__lte=now)
+        .delete()[1]
+        .get("token_blacklist.OutstandingToken", 0)
+    )
+    counts["device sessions"] = DeviceSession.objects.filter(ended_at__lte=old).delete()[0]
+    counts["invites"] = Invite.objects.filter(
+        models.Q(expires_at__lte=old) | models.Q(used_at__lte=old) | models.Q(revoked_at__lte=old)
+    ).delete()[0]
+    counts["re-enrolment links"] = ReenrolmentLink.objects.filter(
+        models.Q(expires_at__lte=now) | models.Q(used_at__isnull=False)
+    ).delete()[0]
+    counts["browser sessions"] = Session.objects.filter(expire_date__lte=now).delete()[0]
+    return counts

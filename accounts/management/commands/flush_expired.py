@@ -1,0 +1,24 @@
+"""`manage.py flush_expired`: the daily clean-up of expired sign-in state (run it from cron).
+
+Deletes registrations not confirmed within 10 minutes, refresh tokens past their expiry (with
+their blacklist entries), ended device sessions older than the refresh lifetime, used,
+revoked or expired invites and re-enrolment links older than 30 days, and expired browser
+sessions (as Django's clearsessions does).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from accounts.services import expired_state_flush
+
+
+class Command(BaseCommand):
+    help = __doc__
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        counts = expired_state_flush()
+        summary = ", ".join(f"{count} {what}" for what, count in counts.items())
+        self.stdout.write(f"Flushed: {summary}.")

@@ -1,0 +1,168 @@
+"""The admin (SPEC §3.7): TOTP sign-in only, household-scoped staff, actions, createadmin."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import RecoveryCode, ReenrolmentLink, User
+from accounts.tests.factories import totp_code, totp_device
+from funnels.models import Funnel
+from funnels.tests.factories import SpendingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _admin_login(user: User) -> Client:
+    client = Client()
+    device = TOTPDevice.objects.filter(user=user).first() or totp_device(user)
+    response = client.post(
+        "/login/", {"username": user.username, "code": totp_code(device), "next": "/admin/"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    return client
+
+
+@pytest.fixture
+def staff(user) -> User:
+    """The owner of alice's household, made staff (not superuser) with every permission."""
+    from django.contrib.auth.models import Permission
+
+    user.is_staff = True
+    user.save()
+    user.user_permissions.set(Permission.objects.all())
+    return user
+
+
+def test_admin_sends_visitors_to_the_totp_login(client):
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain[-1][0] == "/login/?next=%2Fadmin%2F"
+    assert response.status_code == 200
+
+
+def test_there_is_no_admin_password_form(client, user):
+    user.is_staff = True
+    user.is_superuser = True
+    user.save()
+    response = client.post("/admin/login/", {"username": "alice", "password": "anything"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+    assert client.get("/admin/").status_code == 302
+
+
+def test_staff_signed_in_with_totp_reach_the_admin(staff):
+    client = _admin_login(staff)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_a_session_not_signed_in_with_a_code_is_not_enough_for_the_admin(client, staff):
+    client.force_login(staff)  # no TOTP step: not verified
+    assert client.get("/admin/").status_code == 302
+
+
+def test_members_who_are_not_staff_do_not_reach_the_admin(user):
+    client = Client()
+    device = totp_device(user)
+    client.post("/login/", {"username": "alice", "code": totp_code(device)})
+    assert client.get("/").status_code == 200
+    assert client.get("/admin/").status_code == 302
+
+
+def test_admin_logout_ends_the_device_session(staff):
+    client = _admin_login(staff)
+    response = client.post(reverse("admin:logout"))
+    assert response.status_code == 302
+    staff.refresh_from_db()
+    assert staff.current_device_session_id is None
+    assert client.get("/admin/").status_code == 302
+
+
+def test_non_superuser_staff_see_only_their_household(staff, member, stranger):
+    SpendingFactory(funnel=Funnel.objects.filter(owner=stranger).first(), created_by=stranger)
+    SpendingFactory(funnel=Funnel.objects.filter(owner=member).first(), created_by=member)
+    client = _admin_login(staff)
+
+    users = client.get(reverse("admin:accounts_user_changelist")).content.decode()
+    assert "bob" in users
+    assert "mallory" not in users
+    funnels = client.get(reverse("admin:funnels_funnel_changelist"))
+    assert len(funnels.context["cl"].result_list) == 4  # alice's and bob's Food and Misc
+    spendings = client.get(reverse("admin:funnels_spending_changelist"))
+    assert [s.created_by for s in spendings.context["cl"].result_list] == [member]
+    households = client.get(reverse("admin:accounts_household_changelist"))
+    assert list(households.context["cl"].result_list) == [staff.household]
+    other = reverse("admin:accounts_user_change", args=[stranger.pk])
+    assert client.get(other).status_code == 302  # "doesn't exist": back to the index
+    assert (
+        client.get(
+            reverse("admin:accounts_household_change", args=[stranger.household_id])
+        ).status_code
+        == 302
+    )
+
+
+def test_superusers_see_every_household(user, stranger):
+    user.is_staff = True
+    user.is_superuser = True
+    user.save()
+    client = _admin_login(user)
+    users = client.get(reverse("admin:accounts_user_changelist")).content.decode()
+    assert "mallory" in users
+
+
+def test_admin_actions_call_the_services(staff, member):
+    client = _admin_login(staff)
+    url = reverse("admin:accounts_user_changelist")
+    response = client.post(
+        url,
+        {"action": "issue_reenrolment_link", "_selected_action": [member.pk]},
+        follow=True,
+    )
+    text = response.content.decode()
+    token = re.search(r"/reenrol/([\w-]+)/", text).group(1)
+    assert ReenrolmentLink.objects.filter(user=member).count() == 1
+    assert Client().get(f"/reenrol/{token}/").status_code == 200
+
+    response = client.post(
+        url,
+        {"action": "regenerate_recovery_codes", "_selected_action": [member.pk]},
+        follow=True,
+    )
+    assert RecoveryCode.objects.filter(device__user=member).count() == 10
+    assert "New recovery codes for bob" in response.content.decode()
+
+
+def test_createadmin_prints_the_enrolment_and_the_first_sign_in_confirms_it(db):
+    out = io.StringIO()
+    call_command("createadmin", "root", stdout=out)
+    text = out.getvalue()
+    admin = User.objects.get(username="root")
+    device = TOTPDevice.objects.get(user=admin)
+    assert admin.is_superuser
+    assert admin.is_staff
+    assert admin.household is not None
+    assert admin.is_owner
+    assert not device.confirmed
+    assert "otpauth://totp/Funnels%3Aroot?" in text
+    assert "Secret (to type by hand):" in text
+    assert "█" in text or "▀" in text  # the QR code, in the terminal
+    assert not admin.has_usable_password()
+
+    client = _admin_login(admin)
+    device.refresh_from_db()
+    assert device.confirmed
+    assert client.get("/admin/").status_code == 200
+
+
+def test_createadmin_refuses_a_taken_username(user):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("createadmin", "ALICE", stdout=io.StringIO())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -25,7 +26,13 @@ from rest_framework.views import APIView
 from accounts import services
 from accounts.models import AllowanceMode, DeviceKind, Household, Invite, User
 from accounts.selectors import household_members, invites_of, invites_open_for
-from accounts.throttling import client_address, login_failure_record, login_throttle_check
+from accounts.throttling import (
+    client_address,
+    login_failure_record,
+    login_throttle_check,
+    registration_record,
+    registration_throttle_check,
+)
 from accounts.tokens import InvalidRefreshToken, token_logout, token_pair_issue, token_pair_rotate
 from budget.api import ErrorSerializer
 
@@ -174,16 +181,27 @@ class RegisterView(AuthView):
     @extend_schema(
         operation_id="auth_register",
         request=RegisterSerializer,
-        responses={201: EnrolmentSerializer, 400: FIELD_ERRORS},
+        responses={
+            201: EnrolmentSerializer,
+            400: FIELD_ERRORS,
+            429: OpenApiResponse(
+                ErrorSerializer, description="Too many registrations from this address."
+            ),
+        },
         summary="Start a registration: a pending user with an authenticator to set up",
     )
     def post(self, request: Request) -> Response:
         data = _valid(RegisterSerializer, request)
+        address = client_address(request)
+        throttled = registration_throttle_check(address=address)
+        if throttled is not None:
+            raise exceptions.Throttled(wait=throttled.retry_after)
         enrolment = services.registration_start(
             username=data["username"],
             display_name=data.get("display_name", ""),
             invite_code=data.get("invite", ""),
         )
+        registration_record(address=address)
         return Response(EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
 
 
@@ -191,17 +209,32 @@ class RegisterConfirmView(AuthView):
     @extend_schema(
         operation_id="auth_register_confirm",
         request=ConfirmSerializer,
-        responses={201: ConfirmedSerializer, 400: FIELD_ERRORS},
+        responses={
+            201: ConfirmedSerializer,
+            400: FIELD_ERRORS,
+            429: OpenApiResponse(
+                ErrorSerializer, description="Too many attempts: see Retry-After (seconds)."
+            ),
+        },
         summary="Confirm a registration with the first code; signs in",
     )
     def post(self, request: Request) -> Response:
         data = _valid(ConfirmSerializer, request)
-        sign_in = services.registration_confirm(
-            username=data["username"],
-            code=data["code"],
-            kind=DeviceKind.API,
-            user_agent=_user_agent(request),
-        )
+        # Throttled like sign-in: guessing the first code would take over the registration.
+        address = client_address(request)
+        throttled = login_throttle_check(username=data["username"], address=address)
+        if throttled is not None:
+            raise exceptions.Throttled(wait=throttled.retry_after)
+        try:
+            sign_in = services.registration_confirm(
+                username=data["username"],
+                code=data["code"],
+                kind=DeviceKind.API,
+                user_agent=_user_agent(request),
+            )
+        except ValidationError:
+            login_failure_record(username=data["username"], address=address)
+            raise
         body = {
             **token_pair_issue(device_session=sign_in.session),
             "recovery_codes": list(sign_in.recovery_codes),

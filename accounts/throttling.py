@@ -80,3 +80,26 @@ def login_failure_record(*, username: str, address: str) -> None:
                     cache.incr(key)
                 except ValueError:  # expired between add and incr
                     cache.add(key, 1, timeout=timeout)
+
+
+def _registration_key(address: str) -> str:
+    return f"register:addr:{address}:{int(_now() // _window())}"
+
+
+def registration_throttle_check(*, address: str) -> Throttled | None:
+    """Whether this address started too many registrations in the current window."""
+    count = cache.get(_registration_key(address), 0)
+    if count >= int(settings.REGISTRATION_THROTTLE_PER_ADDRESS):
+        return Throttled(retry_after=_retry_after())
+    return None
+
+
+def registration_record(*, address: str) -> None:
+    """Count one registration started from this address."""
+    key, timeout = _registration_key(address), _window() + 5
+    with transaction.atomic():
+        if not cache.add(key, 1, timeout=timeout):
+            try:
+                cache.incr(key)
+            except ValueError:
+                cache.add(key, 1, timeout=timeout)

@@ -28,7 +28,14 @@ from accounts.services import (
     registration_start,
 )
 from accounts.sessions import browser_sign_in, browser_sign_out
-from accounts.throttling import client_address, login_failure_record, login_throttle_check
+from accounts.throttling import (
+    Throttled,
+    client_address,
+    login_failure_record,
+    login_throttle_check,
+    registration_record,
+    registration_throttle_check,
+)
 
 PENDING_REGISTRATION_KEY = "pending_registration"
 LOGIN_FAILED = "That username and code do not match. Check both and try again."
@@ -55,6 +62,24 @@ def _add_errors(form: Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages_)
     else:
         form.add_error(None, error.messages)
+
+
+def _throttled(request: HttpRequest, username: str) -> HttpResponse | None:
+    """A 429 page when sign-in codes for this username or address are over their limit."""
+    throttled = login_throttle_check(username=username, address=client_address(request))
+    return None if throttled is None else _too_many(request, throttled)
+
+
+def _too_many(request: HttpRequest, throttled: Throttled) -> HttpResponse:
+    """429 with Retry-After."""
+    response = render(
+        request,
+        "accounts/throttled.html",
+        {"retry_after_minutes": max(1, round(throttled.retry_after / 60))},
+        status=429,
+    )
+    response["Retry-After"] = str(throttled.retry_after)
+    return response
 
 
 @never_cache
@@ -101,6 +126,9 @@ def register(request: HttpRequest) -> HttpResponse:
         request.POST or None, initial={"invite": request.GET.get("invite", "")[:64]}
     )
     if request.method == "POST" and form.is_valid():
+        throttled = registration_throttle_check(address=client_address(request))
+        if throttled is not None:
+            return _too_many(request, throttled)
         try:
             enrolment = registration_start(
                 username=form.cleaned_data["username"],
@@ -110,6 +138,7 @@ def register(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
+            registration_record(address=client_address(request))
             request.session[PENDING_REGISTRATION_KEY] = enrolment.user.username
             return redirect("accounts:register-confirm")
     status = 400 if form.errors else 200
@@ -127,6 +156,8 @@ def register_confirm(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:register")
     form = EnrolCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if (throttled := _throttled(request, username)) is not None:
+            return throttled
         try:
             sign_in = registration_confirm(
                 username=username,
@@ -135,6 +166,7 @@ def register_confirm(request: HttpRequest) -> HttpResponse:
                 user_agent=_user_agent(request),
             )
         except ValidationError as error:
+            login_failure_record(username=username, address=client_address(request))
             _add_errors(form, error)
         else:
             browser_sign_in(request, sign_in)
@@ -168,7 +200,10 @@ def reenrol(request: HttpRequest, token: str) -> HttpResponse:
     if enrolment is None:
         return render(request, "accounts/link_invalid.html", status=404)
     form = EnrolCodeForm(request.POST or None)
+    username = enrolment.user.username
     if request.method == "POST" and form.is_valid():
+        if (throttled := _throttled(request, username)) is not None:
+            return throttled
         try:
             sign_in = reenrolment_link_complete(
                 token=token,
@@ -177,6 +212,7 @@ def reenrol(request: HttpRequest, token: str) -> HttpResponse:
                 user_agent=_user_agent(request),
             )
         except ValidationError as error:
+            login_failure_record(username=username, address=client_address(request))
             _add_errors(form, error)
         else:
             browser_sign_in(request, sign_in)

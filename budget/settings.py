@@ -240,6 +240,8 @@ OTP_TOTP_THROTTLE_FACTOR = 0
 LOGIN_THROTTLE_WINDOW = 15 * 60
 LOGIN_THROTTLE_PER_USERNAME = 5
 LOGIN_THROTTLE_PER_ADDRESS = 20
+# Registrations one client address may start per window (each holds a username 10 minutes).
+REGISTRATION_THROTTLE_PER_ADDRESS = 10
 
 LOGGING = {
     "version": 1,

@@ -97,3 +97,52 @@ def test_django_otp_lockout_is_off(user, clock, settings):
     device.refresh_from_db()
     assert device.verify_is_allowed() == (True, None)
     assert _login(totp_code(device)).status_code == 200
+
+
+def test_confirming_a_registration_is_throttled_too(api_client, clock):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    api_client.post("/api/v1/auth/register/", {"username": "zoe"}, format="json")
+    device = TOTPDevice.objects.get(user__username="zoe")
+    confirm = "/api/v1/auth/register/confirm/"
+    for _ in range(5):
+        body = {"username": "zoe", "code": "000000"}
+        assert api_client.post(confirm, body, format="json").status_code == 400
+    body = {"username": "zoe", "code": totp_code(device)}
+    response = api_client.post(confirm, body, format="json")
+    assert response.status_code == 429
+    assert response["Retry-After"]
+
+
+def test_a_reenrolment_link_is_throttled_too(user, member, clock):
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.services import reenrolment_link_issue
+
+    token = reenrolment_link_issue(issued_by=user, user=member)
+    client = Client()
+    client.get(f"/reenrol/{token}/")
+    for _ in range(5):
+        assert client.post(f"/reenrol/{token}/", {"code": "000000"}).status_code == 400
+    new = TOTPDevice.objects.get(user=member, confirmed=False)
+    response = client.post(f"/reenrol/{token}/", {"code": totp_code(new)})
+    assert response.status_code == 429
+    assert "Too many wrong codes" in response.content.decode()
+
+
+def test_registrations_are_limited_per_address(client, clock, settings):
+    settings.REGISTRATION_THROTTLE_PER_ADDRESS = 2
+    api = APIClient(REMOTE_ADDR="198.51.100.9")
+    for name in ("r1", "r2"):
+        body = {"username": name}
+        assert api.post("/api/v1/auth/register/", body, format="json").status_code == 201
+    response = api.post("/api/v1/auth/register/", {"username": "r3"}, format="json")
+    assert response.status_code == 429
+    assert response["Retry-After"]
+    page = client.post(reverse("accounts:register"), {"username": "r4"}, REMOTE_ADDR="198.51.100.9")
+    assert page.status_code == 429
+    other = APIClient(REMOTE_ADDR="203.0.113.1")
+    assert (
+        other.post("/api/v1/auth/register/", {"username": "r5"}, format="json").status_code == 201
+    )

@@ -355,12 +355,20 @@ class MeView(APIView):
     @extend_schema(
         operation_id="me_destroy",
         request=CodeSerializer,
-        responses={204: None, 400: FIELD_ERRORS, 401: UNAUTHENTICATED},
+        responses={
+            204: None,
+            400: FIELD_ERRORS,
+            401: UNAUTHENTICATED,
+            429: OpenApiResponse(ErrorSerializer, description="Too many wrong codes."),
+        },
         summary="Delete my account (requires a current code)",
     )
     def delete(self, request: Request) -> Response:
         data = _valid(CodeSerializer, request)
-        services.account_delete(user=request.user, code=data["code"])
+        try:
+            services.account_delete(user=request.user, code=data["code"])
+        except services.TooManyAttempts as exc:
+            raise exceptions.Throttled(wait=exc.retry_after) from None
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

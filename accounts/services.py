@@ -35,6 +35,7 @@ from accounts.models import (
     User,
     recovery_code_hash,
 )
+from accounts.throttling import login_failure_record, login_throttle_check
 from accounts.tokens import refresh_tokens_revoke
 from funnels.services import funnel_create_defaults
 
@@ -308,9 +309,31 @@ def credentials_verify(*, username: str, code: object) -> tuple[User, Device] | 
     return (user, device) if device is not None else None
 
 
+class TooManyAttempts(ValidationError):
+    """Too many wrong codes for this user in the current throttle window.
+
+    A ValidationError on "code" (so a form shows it), with `retry_after` seconds for a 429.
+    """
+
+    def __init__(self, retry_after: int) -> None:
+        minutes = max(1, round(retry_after / 60))
+        super().__init__({"code": f"Too many wrong codes. Try again in about {minutes} min."})
+        self.retry_after = retry_after
+
+
 def _require_code(user: User, code: object) -> Device:
+    """The device that accepts a current code of a signed-in user, or a ValidationError.
+
+    Wrong codes count against the same per-username throttle as sign-in, so a stolen session
+    cannot guess its way to new recovery codes. Call it outside any transaction: the failure
+    count is written to the database cache and must not be rolled back with the error.
+    """
+    throttled = login_throttle_check(username=user.username, address=None)
+    if throttled is not None:
+        raise TooManyAttempts(throttled.retry_after)
     device = code_verify(user=user, code=code)
     if device is None:
+        login_failure_record(username=user.username, address=None)
         raise ValidationError({"code": WRONG_CODE})
     return device
 
@@ -386,20 +409,19 @@ def recovery_codes_reset(*, user: User) -> list[str]:
 
 def recovery_codes_regenerate(*, user: User, code: str) -> list[str]:
     """New recovery codes for a signed-in user who types a current code."""
-    with transaction.atomic():
-        _require_code(user, code)
-        return recovery_codes_reset(user=user)
+    _require_code(user, code)
+    return recovery_codes_reset(user=user)
 
 
-@transaction.atomic
 def authenticator_reenrol_start(*, user: User, code: str) -> Enrolment:
     """Begin moving the user's TOTP to a new authenticator; requires a current code.
 
     The old device keeps working until the new one is confirmed.
     """
     _require_code(user, code)
-    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    return Enrolment(user=user, device=_new_totp_device(user))
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        return Enrolment(user=user, device=_new_totp_device(user))
 
 
 def authenticator_reenrol_pending(*, user: User) -> Enrolment | None:
@@ -532,9 +554,8 @@ def member_remove(*, user: User, member: User) -> None:
 
 def account_delete(*, user: User, code: str) -> None:
     """Delete one's own account after typing a current code (SPEC §3.6)."""
-    with transaction.atomic():
-        _require_code(user, code)
-        user_delete(user=user)
+    _require_code(user, code)
+    user_delete(user=user)
 
 
 @transaction.atomic

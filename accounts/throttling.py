@@ -42,13 +42,15 @@ def _window() -> int:
     return int(settings.LOGIN_THROTTLE_WINDOW)
 
 
-def _keys(username: str, address: str) -> list[tuple[str, int]]:
+def _keys(username: str, address: str | None) -> list[tuple[str, int]]:
     index = int(_now() // _window())
     name = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
-    return [
-        (f"login-fail:user:{name}:{index}", int(settings.LOGIN_THROTTLE_PER_USERNAME)),
-        (f"login-fail:addr:{address}:{index}", int(settings.LOGIN_THROTTLE_PER_ADDRESS)),
-    ]
+    keys = [(f"login-fail:user:{name}:{index}", int(settings.LOGIN_THROTTLE_PER_USERNAME))]
+    if address is not None:
+        keys.append(
+            (f"login-fail:addr:{address}:{index}", int(settings.LOGIN_THROTTLE_PER_ADDRESS))
+        )
+    return keys
 
 
 def _retry_after() -> int:
@@ -61,8 +63,11 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 
-def login_throttle_check(*, username: str, address: str) -> Throttled | None:
-    """Whether sign-in for this username or from this address is over its limit."""
+def login_throttle_check(*, username: str, address: str | None) -> Throttled | None:
+    """Whether sign-in for this username or from this address is over its limit.
+
+    `address` None checks the username alone (codes typed by a signed-in user).
+    """
     keys = _keys(username, address)
     counts = cache.get_many([key for key, _ in keys])
     if any(counts.get(key, 0) >= limit for key, limit in keys):
@@ -70,7 +75,7 @@ def login_throttle_check(*, username: str, address: str) -> Throttled | None:
     return None
 
 
-def login_failure_record(*, username: str, address: str) -> None:
+def login_failure_record(*, username: str, address: str | None) -> None:
     """Count one failed sign-in against the username and the address."""
     timeout = _window() + 5
     with transaction.atomic():

@@ -84,14 +84,16 @@ def token_pair_rotate(*, raw_refresh: str) -> dict[str, str]:
         raise InvalidRefreshToken("No active account found for the given token.")
     if not _session_id_is_live(user, refresh.get(SESSION_CLAIM)):
         raise InvalidRefreshToken("This device was signed out.")
+    from accounts.models import DeviceSession
+
+    session = DeviceSession.objects.filter(pk=refresh[SESSION_CLAIM], user=user).first()
+    if session is None:
+        raise InvalidRefreshToken("This device was signed out.")
     try:
         with transaction.atomic():
             BlacklistedToken.objects.create(token=outstanding)
     except IntegrityError:
         raise InvalidRefreshToken("Token is blacklisted") from None
-    from accounts.models import DeviceSession
-
-    session = DeviceSession.objects.get(pk=refresh[SESSION_CLAIM])
     session.user = user
     return token_pair_issue(device_session=session)
 

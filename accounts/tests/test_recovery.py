@@ -82,3 +82,21 @@ def test_the_new_authenticator_signs_in_after_reenrolling(api_client, user):
         format="json",
     )
     assert response.status_code == 200
+
+
+def test_wrong_codes_for_account_actions_are_throttled_like_sign_in(user, api_client_for):
+    from accounts.services import TooManyAttempts
+
+    device = totp_device(user)
+    for _ in range(5):
+        with pytest.raises(ValidationError):
+            recovery_codes_regenerate(user=user, code="000000x")
+    with pytest.raises(TooManyAttempts) as error:
+        recovery_codes_regenerate(user=user, code=totp_code(device))
+    assert error.value.retry_after > 0
+    assert "Too many wrong codes" in error.value.message_dict["code"][0]
+    response = api_client_for(user).delete(
+        "/api/v1/me/", {"code": totp_code(device)}, format="json"
+    )
+    assert response.status_code == 429
+    assert response["Retry-After"]

@@ -289,14 +289,17 @@ class DeletedSpendingListView(APIView):
         summary="List deleted spendings (sync)",
     )
     def get(self, request: Request) -> Response:
-        """Ids of spendings deleted at or after `since`, oldest deletion first."""
+        """Ids of spendings deleted (or moved out of sight) at or after `since`, oldest first."""
         params = _valid(
             DeletedFilterSerializer(data=request.query_params, context={"request": request})
         )
         server_time = timezone.now()
+        # A spending moved out of a shared funnel leaves a tombstone for the other members;
+        # whoever still sees it is not told it is gone.
         tombstones = (
             SpendingTombstone.objects.visible_to(request.user)
             .filter(deleted_at__gte=params["since"])
+            .exclude(id__in=Spending.objects.visible_to(request.user).values("id"))
             .order_by("deleted_at", "id")
         )
         return Response(

@@ -173,10 +173,17 @@ def spending_update(*, user: User, spending: Spending, **changes: object) -> Spe
         changes["amount"] = to_money(changes["amount"])
     if "note" in changes:
         changes["note"] = (changes["note"] or "").strip()  # type: ignore[union-attr]
+    old_funnel = spending.funnel
     for field, value in changes.items():
         setattr(spending, field, value)
     spending.full_clean(validate_unique=False)
-    spending.save()
+    if not (old_funnel.is_shared and not spending.funnel.is_shared):
+        spending.save()
+        return spending
+    with transaction.atomic():
+        spending.save()
+        # Moved into a personal funnel: to the other members' phones it is as if deleted.
+        _tombstones_write(funnel=old_funnel, spendings=Spending.objects.filter(pk=spending.pk))
     return spending
 
 
@@ -227,7 +234,10 @@ def spending_create_idempotent(
     with created=False; anything else under a taken id raises SpendingIdConflict. The
     primary key decides races: of concurrent repeats exactly one insert wins.
     """
-    if SpendingTombstone.objects.filter(pk=spending_id).exists():
+    if (
+        SpendingTombstone.objects.filter(pk=spending_id).exists()
+        and not Spending.objects.filter(pk=spending_id).exists()
+    ):
         raise SpendingIdConflict("A spending with this id was deleted; use a new id.")
     try:
         with transaction.atomic():

@@ -294,3 +294,39 @@ def test_undo_by_recreating_the_same_id_in_the_service_clears_the_tombstone(user
     assert not SpendingTombstone.objects.filter(pk=spending_id).exists()
     services.spending_delete(user=user, spending=Spending.objects.get(pk=spending_id))
     assert SpendingTombstone.objects.filter(pk=spending_id).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_spending_moved_into_a_personal_funnel_is_deleted_for_the_others(
+    api_client_for, user, member, food
+):
+    from funnels.tests.factories import FunnelFactory
+
+    shared = FunnelFactory(household=user.household)
+    spending = SpendingFactory(funnel=shared, created_by=member)
+    since = (
+        api_client_for(member).get(f"{DELETED}?since=2000-01-01T00:00:00Z").json()["server_time"]
+    )
+
+    response = api_client_for(user).patch(
+        f"{URL}{spending.pk}/", {"funnel": str(food.pk)}, format="json"
+    )
+    assert response.status_code == 200
+
+    bobs_view = api_client_for(member).get(f"{DELETED}?since={since}").json()["results"]
+    assert [t["id"] for t in bobs_view] == [str(spending.pk)]
+    # alice still sees it: for her it is an update, not a deletion.
+    assert api_client_for(user).get(f"{DELETED}?since={since}").json()["results"] == []
+    alices_updates = api_client_for(user).get(f"{URL}?updated_since={since}").json()["results"]
+    assert [s["id"] for s in alices_updates] == [str(spending.pk)]
+
+    # Back into the shared funnel: bob gets it as an update, and it is not deleted for him.
+    api_client_for(user).patch(f"{URL}{spending.pk}/", {"funnel": str(shared.pk)}, format="json")
+    bobs_updates = api_client_for(member).get(f"{URL}?updated_since={since}").json()["results"]
+    assert [s["id"] for s in bobs_updates] == [str(spending.pk)]
+    assert api_client_for(member).get(f"{DELETED}?since={since}").json()["results"] == []
+
+    # And deleting it later still works (the old tombstone is replaced).
+    assert api_client_for(user).delete(f"{URL}{spending.pk}/").status_code == 204
+    bobs_view = api_client_for(member).get(f"{DELETED}?since={since}").json()["results"]
+    assert [t["id"] for t in bobs_view] == [str(spending.pk)]

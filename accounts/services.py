@@ -128,7 +128,9 @@ class Enrolment:
     def qr_svg(self) -> str:
         """The otpauth link as an inline SVG QR code (no script, no style attribute)."""
         qr = segno.make(self.otpauth_uri, error="m")
-        return qr.svg_inline(scale=5, dark="#000", light="#fff", title="QR code to scan")
+        return qr.svg_inline(
+            scale=5, dark="#000", light="#fff", title="QR code to scan", omitsize=True
+        )
 
     def terminal_qr(self, out: object) -> None:
         """Print the QR code to a terminal (createadmin)."""

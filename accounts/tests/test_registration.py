@@ -99,6 +99,7 @@ def test_api_registration_answers_the_documented_shapes(api_client):
     assert body["otpauth_uri"].startswith("otpauth://totp/Funnels%3Adave?")
     assert f"secret={body['secret']}" in body["otpauth_uri"]
     assert body["qr_svg"].startswith("<svg")
+    assert 'viewBox="' in body["qr_svg"]  # it scales to the page instead of being clipped
 
     device = _device("dave")
     response = api_client.post(

@@ -6,7 +6,7 @@ are looked up through `visible_to`, so whatever a member cannot see answers 404.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -42,6 +42,14 @@ from funnels.serializers import (
 )
 
 _FUNNEL_CHANGES = ("name", "emoji", "color", "monthly_limit", "position")
+# `server_time` lags the clock: a change saved just before a sync reads, but committed just
+# after, carries an earlier timestamp; the margin makes the next sync see it (again).
+SYNC_MARGIN = timedelta(minutes=1)
+
+
+def sync_time() -> datetime:
+    """The time a syncing client sends back next as `updated_since` / `since`."""
+    return timezone.now() - SYNC_MARGIN
 
 
 def _funnel_rows(user: Any, **filters: Any) -> list[FunnelRow]:
@@ -153,7 +161,7 @@ class SpendingCursorPagination(CursorPagination):
 
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
         # Taken before the rows are read, so nothing changed later is missed by a sync.
-        self.server_time = timezone.now()
+        self.server_time = sync_time()
         return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data: Any) -> Response:
@@ -171,7 +179,7 @@ class SpendingCursorPagination(CursorPagination):
         paginated["properties"]["server_time"] = {
             "type": "string",
             "format": "date-time",
-            "description": "Server time when this page was read: the next `updated_since`.",
+            "description": "The `updated_since` of the next sync (a minute before this read).",
         }
         paginated["required"] = ["next", "previous", "server_time", "results"]
         return paginated
@@ -277,7 +285,7 @@ class SpendingDetailView(APIView):
 
 class DeletedSpendingsResponse(serializers.Serializer):
     server_time = serializers.DateTimeField(
-        read_only=True, help_text="The `since` to send next time."
+        read_only=True, help_text="The `since` of the next sync (a minute before this read)."
     )
     results = DeletedSpendingSerializer(many=True, read_only=True)
 
@@ -293,7 +301,7 @@ class DeletedSpendingListView(APIView):
         params = _valid(
             DeletedFilterSerializer(data=request.query_params, context={"request": request})
         )
-        server_time = timezone.now()
+        server_time = sync_time()
         # A spending moved out of a shared funnel leaves a tombstone for the other members;
         # whoever still sees it is not told it is gone.
         tombstones = (

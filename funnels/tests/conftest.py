@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import Client
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM refuses that otherwise.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -26,16 +22,23 @@ PHONE = {"width": 390, "height": 844}
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
-    """One real Chromium for the whole run."""
+    """A real Chromium for the tests of one module.
+
+    Playwright's sync API keeps an event loop running in this thread, which Django's ORM
+    refuses unless DJANGO_ALLOW_ASYNC_UNSAFE is set; both last only as long as the module's
+    tests, so other tests (and subprocesses they start) never see either.
+    """
     playwright_sync = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is not installed")
-    with playwright_sync.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with playwright_sync.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
 
 
 class ConsoleWatch:

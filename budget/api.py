@@ -46,6 +46,20 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return drf_exception_handler(exc, context)
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler400 (e.g. a body over DATA_UPLOAD_MAX_MEMORY_SIZE): JSON under /api/."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": "Bad request."}, status=400)
+    return defaults.bad_request(request, exception)  # type: ignore[arg-type]
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler403: JSON under /api/, Django's page everywhere else."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": "Forbidden."}, status=403)
+    return defaults.permission_denied(request, exception)  # type: ignore[arg-type]
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """handler404: JSON under /api/, Django's page everywhere else."""
     if request.path.startswith(API_PREFIX):

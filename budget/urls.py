@@ -16,5 +16,7 @@ urlpatterns = [
 ]
 
 # JSON under /api/, the normal pages elsewhere.
+handler400 = "budget.api.bad_request"
+handler403 = "budget.api.permission_denied"
 handler404 = "budget.api.page_not_found"
 handler500 = "budget.api.server_error"

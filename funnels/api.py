@@ -6,16 +6,18 @@ are looked up through `visible_to`, so whatever a member cannot see answers 404.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
@@ -158,6 +160,20 @@ class SpendingCursorPagination(CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def decode_cursor(self, request: Request) -> Any:
+        """DRF's cursor, refusing a position that is not a datetime the database can take."""
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None:
+            try:
+                position = parse_datetime(cursor.position)
+                valid = position is not None and position.tzinfo is not None
+                valid = valid and 1 < position.astimezone(UTC).year < 9999  # type: ignore[union-attr]
+            except (ValueError, OverflowError):
+                valid = False
+            if not valid:
+                raise NotFound(self.invalid_cursor_message)
+        return cursor
 
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
         # Taken before the rows are read, so nothing changed later is missed by a sync.

@@ -132,5 +132,28 @@ def test_server_error_is_json_under_the_api_only(settings, url, json):
 
 
 def test_root_urls_use_the_json_handlers():
+    assert root_urls.handler400 == "budget.api.bad_request"
+    assert root_urls.handler403 == "budget.api.permission_denied"
     assert root_urls.handler404 == "budget.api.page_not_found"
     assert root_urls.handler500 == "budget.api.server_error"
+
+
+def test_an_oversized_body_is_a_json_400_and_saves_nothing(settings, user):
+    from accounts.tokens import token_pair_for
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = Client().post(
+        "/api/v1/spendings/",
+        data='{"note": "' + "x" * 2000 + '"}',
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token_pair_for(user)['access']}",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Bad request."}
+    assert not Spending.objects.exists()
+
+
+def test_a_disallowed_host_under_the_api_is_a_json_400():
+    response = Client(HTTP_HOST="evil.example").get("/api/v1/funnels/")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Bad request."}

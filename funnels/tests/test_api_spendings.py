@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 import zoneinfo
 from datetime import UTC, datetime, timedelta
@@ -161,8 +162,25 @@ def test_list_pages_with_a_cursor_and_no_duplicates(api_client_for, user, food):
     assert times == sorted(times, reverse=True)
 
 
-def test_bad_cursor_is_a_json_404(api_client_for, user):
-    response = api_client_for(user).get(f"{URL}?cursor=garbage")
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "garbage",
+        *(
+            base64.b64encode(raw.encode()).decode()
+            for raw in [
+                "p=abc",
+                "p=2026-13-45",
+                "p=2026-11-01",
+                "p=0001-01-01 00:00:00%2B14:00",
+                "p=9999-12-31 23:59:59-14:00",
+                "o=x&p=2026-11-01 00:00:00%2B00:00",
+            ]
+        ),
+    ],
+)
+def test_bad_cursor_is_a_json_404(api_client_for, user, cursor):
+    response = api_client_for(user).get(URL, {"cursor": cursor})
     assert response.status_code == 404
     assert response.json() == {"detail": "Invalid cursor"}
 

@@ -147,3 +147,23 @@ def test_the_same_refresh_token_on_8_concurrent_refreshes_rotates_once(owner, on
 
     statuses = _race(rotate)
     assert statuses == Counter({200: 1, 401: THREADS - 1})
+
+
+def test_the_same_first_code_on_8_concurrent_confirms_registers_once(on_real_database):
+    from accounts.services import registration_start
+
+    def start():
+        cache.clear()
+        return registration_start(username="newbie")
+
+    enrolment = on_real_database(start)
+    code = totp_code(enrolment.device)
+
+    def confirm() -> int:
+        body = {"username": "newbie", "code": code}
+        return APIClient().post("/api/v1/auth/register/confirm/", body, format="json").status_code
+
+    statuses = _race(confirm)
+    assert statuses == Counter({201: 1, 400: THREADS - 1})
+    households = on_real_database(lambda: User.objects.get(username="newbie").household_id)
+    assert households is not None

@@ -126,11 +126,18 @@ def test_the_device_check_costs_no_extra_query(device, settings, django_assert_n
     assert response.status_code == 400
 
 
-def test_browser_device_check_costs_no_extra_query(device, django_assert_num_queries):
-    """Session, user (the device-session id is a column of its row), and the sliding session's
-    save (savepoint, update, release): 5, the same as without the device check."""
+@pytest.mark.parametrize(("single", "queries"), [(True, 5), (False, 6)])
+def test_browser_device_check_costs_at_most_one_query(
+    device, settings, django_assert_num_queries, single, queries
+):
+    """Session, user, and the sliding session's save (savepoint, update, release): 5.
+
+    With SINGLE_ACTIVE_DEVICE the device-session id is a column of the user row: no extra
+    query. Without it, one EXISTS query checks that this browser's session was not ended.
+    """
+    settings.SINGLE_ACTIVE_DEVICE = single
     browser = _browser_login(device)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(queries):
         # The login page reads request.user (base.html) and nothing else.
         response = browser.get(reverse("accounts:login"))
     assert response.status_code == 200

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from accounts.models import AllowanceMode
 from funnels.fields import to_money
 from funnels.models import Funnel
+from funnels.selectors import FORMER_MEMBERS
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -114,7 +115,7 @@ class HistoryFilterForm(forms.Form):
         self.fields["member"].choices = [
             ("", "Everyone"),
             *((m.username, m.name) for m in members),
-            ("former", "Former members"),
+            (FORMER_MEMBERS, "Former members"),
         ]
 
     def clean(self) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -106,3 +106,35 @@ def overview_for(user: User, on: date | None = None) -> Overview:
         totals=budget.totals_of(row.figures for row in rows),
         recent=recent_spendings(user, period),
     )
+
+
+FORMER_MEMBERS = "former"
+
+
+def spending_history(
+    user: User,
+    *,
+    funnel: Funnel | None = None,
+    member: str = "",
+    since: date | None = None,
+    until: date | None = None,
+) -> QuerySet[Spending]:
+    """The spendings a member can see, newest first, filtered by funnel, who and local dates.
+
+    `member` is a username, FORMER_MEMBERS for spendings of members who left, or "" for all;
+    `since` and `until` are inclusive dates in the household time zone.
+    """
+    tz = user.household.tzinfo
+    spendings = Spending.objects.visible_to(user).select_related("funnel", "created_by")
+    if funnel is not None:
+        spendings = spendings.filter(funnel=funnel)
+    if member == FORMER_MEMBERS:
+        spendings = spendings.filter(created_by__isnull=True)
+    elif member:
+        spendings = spendings.filter(created_by__username=member)
+    if since is not None:
+        spendings = spendings.filter(spent_at__gte=budget.local_midnight(since, tz))
+    if until is not None:
+        next_day = until + timedelta(days=1)
+        spendings = spendings.filter(spent_at__lt=budget.local_midnight(next_day, tz))
+    return spendings.newest_first()

@@ -24,7 +24,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from funnels import services
 from funnels.forms import HistoryFilterForm, SpendingEditForm, SpendingForm, apply_errors
 from funnels.models import Funnel, Spending
-from funnels.selectors import funnels_visible_to, overview_for
+from funnels.selectors import funnels_visible_to, overview_for, spending_history
 
 DASHBOARD = "funnels/dashboard.html"
 UNDO_SALT = "funnels.spending-undo"
@@ -206,37 +206,19 @@ def spending_list(request: HttpRequest) -> HttpResponse:
     """Every spending the member can see, filtered by funnel, member and dates, paginated."""
     funnels = funnels_visible_to(request.user)
     form = HistoryFilterForm(request.GET or None, user=request.user, funnels=funnels)
-    spendings = Spending.objects.visible_to(request.user).select_related("funnel", "created_by")
     status = 200
-    if form.is_bound and not form.is_valid():
+    if not form.is_bound:
+        spendings = spending_history(request.user)
+    elif form.is_valid():
+        spendings = spending_history(request.user, **form.cleaned_data)
+    else:
+        spendings = Spending.objects.none()
         status = 400
-        spendings = spendings.none()
-    elif form.is_bound:
-        spendings = _filtered(request, spendings, form.cleaned_data)
-    page = Paginator(spendings.newest_first(), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(spendings, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
     return render(request, "funnels/history.html", context, status=status)
-
-
-def _filtered(request: HttpRequest, spendings: Any, data: dict[str, Any]) -> Any:
-    tz = request.user.household.tzinfo
-    if data.get("funnel"):
-        spendings = spendings.filter(funnel=data["funnel"])
-    member = data.get("member")
-    if member == "former":
-        spendings = spendings.filter(created_by__isnull=True)
-    elif member:
-        spendings = spendings.filter(created_by__username=member)
-    if data.get("since"):
-        spendings = spendings.filter(spent_at__gte=_local_midnight(data["since"], tz))
-    if data.get("until"):
-        day_after = data["until"].toordinal() + 1
-        spendings = spendings.filter(
-            spent_at__lt=_local_midnight(type(data["until"]).fromordinal(day_after), tz)
-        )
-    return spendings
 
 
 def _safe_next(request: HttpRequest) -> str | None:
@@ -248,10 +230,6 @@ def _safe_next(request: HttpRequest) -> str | None:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
     return target if allowed else None
-
-
-def _local_midnight(day: Any, tz: Any) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=tz)
 
 
 @require_http_methods(["GET", "POST"])

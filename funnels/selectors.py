@@ -108,7 +108,8 @@ def overview_for(user: User, on: date | None = None) -> Overview:
     )
 
 
-FORMER_MEMBERS = "former"
+# Not a possible username (those are letters, digits and . @ + - _ only).
+FORMER_MEMBERS = "~former"
 
 
 def spending_history(

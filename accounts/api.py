@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -28,8 +27,8 @@ from accounts.models import AllowanceMode, DeviceKind, Household, Invite, User
 from accounts.selectors import household_members, invites_of, invites_open_for
 from accounts.throttling import (
     client_address,
-    login_failure_record,
-    login_throttle_check,
+    login_attempt_start,
+    login_attempt_succeeded,
     registration_record,
     registration_throttle_check,
 )
@@ -222,19 +221,16 @@ class RegisterConfirmView(AuthView):
         data = _valid(ConfirmSerializer, request)
         # Throttled like sign-in: guessing the first code would take over the registration.
         address = client_address(request)
-        throttled = login_throttle_check(username=data["username"], address=address)
+        throttled = login_attempt_start(username=data["username"], address=address)
         if throttled is not None:
             raise exceptions.Throttled(wait=throttled.retry_after)
-        try:
-            sign_in = services.registration_confirm(
-                username=data["username"],
-                code=data["code"],
-                kind=DeviceKind.API,
-                user_agent=_user_agent(request),
-            )
-        except ValidationError:
-            login_failure_record(username=data["username"], address=address)
-            raise
+        sign_in = services.registration_confirm(
+            username=data["username"],
+            code=data["code"],
+            kind=DeviceKind.API,
+            user_agent=_user_agent(request),
+        )
+        login_attempt_succeeded(username=data["username"], address=address)
         body = {
             **token_pair_issue(device_session=sign_in.session),
             "recovery_codes": list(sign_in.recovery_codes),
@@ -259,13 +255,13 @@ class LoginView(AuthView):
     def post(self, request: Request) -> Response:
         data = _valid(LoginSerializer, request)
         address = client_address(request)
-        throttled = login_throttle_check(username=data["username"], address=address)
+        throttled = login_attempt_start(username=data["username"], address=address)
         if throttled is not None:
             raise exceptions.Throttled(wait=throttled.retry_after)
         verified = services.credentials_verify(username=data["username"], code=data["code"])
         if verified is None:
-            login_failure_record(username=data["username"], address=address)
             raise exceptions.AuthenticationFailed("That username and code do not match.")
+        login_attempt_succeeded(username=data["username"], address=address)
         user, _device = verified
         session = services.device_session_start(
             user=user, kind=DeviceKind.API, user_agent=_user_agent(request)

@@ -35,7 +35,7 @@ from accounts.models import (
     User,
     recovery_code_hash,
 )
-from accounts.throttling import login_failure_record, login_throttle_check
+from accounts.throttling import login_attempt_start, login_attempt_succeeded
 from accounts.tokens import refresh_tokens_revoke
 from funnels.services import funnel_create_defaults
 
@@ -327,16 +327,16 @@ def _require_code(user: User, code: object) -> Device:
     """The device that accepts a current code of a signed-in user, or a ValidationError.
 
     Wrong codes count against the same per-username throttle as sign-in, so a stolen session
-    cannot guess its way to new recovery codes. Call it outside any transaction: the failure
+    cannot guess its way to new recovery codes. Call it outside any transaction: the attempt
     count is written to the database cache and must not be rolled back with the error.
     """
-    throttled = login_throttle_check(username=user.username, address=None)
+    throttled = login_attempt_start(username=user.username, address=None)
     if throttled is not None:
         raise TooManyAttempts(throttled.retry_after)
     device = code_verify(user=user, code=code)
     if device is None:
-        login_failure_record(username=user.username, address=None)
         raise ValidationError({"code": WRONG_CODE})
+    login_attempt_succeeded(username=user.username, address=None)
     return device
 
 

@@ -1,16 +1,18 @@
-"""Fixed-window counters of failed sign-in attempts, per username and per client address.
+"""Fixed-window counters of sign-in attempts, per username and per client address.
 
 The counters live in Django's cache, which is the database cache shared by every worker. A
 window is a fixed slice of wall-clock time (LOGIN_THROTTLE_WINDOW seconds): once a username or
-an address has LOGIN_THROTTLE_PER_USERNAME / LOGIN_THROTTLE_PER_ADDRESS failures in the current
-window, sign-in for it answers 429 until the window ends, and never longer. That bounds what a
-stranger who knows a username can do to its owner: at worst the owner waits out one window.
-django-otp's own exponential lockout grows without a useful bound, so it is switched off
-(OTP_TOTP_THROTTLE_FACTOR = 0) and this window is the only throttle.
+an address has used LOGIN_THROTTLE_PER_USERNAME / LOGIN_THROTTLE_PER_ADDRESS attempts in the
+current window, sign-in for it answers 429 until the window ends, and never longer. That
+bounds what a stranger who knows a username can do to its owner: at worst the owner waits out
+one window. django-otp's own exponential lockout grows without a useful bound, so it is
+switched off (OTP_TOTP_THROTTLE_FACTOR = 0) and this window is the only throttle.
 
-The database cache's incr() is a read and a write: under SQLite's IMMEDIATE transactions the
-atomic block below serializes them; on PostgreSQL a burst of parallel failures may be counted
-short by the number of requests in flight, which the per-address limit still bounds.
+An attempt is counted before its code is checked (so a burst of parallel guesses cannot all
+pass a check made before any of them failed) and uncounted when the code was right: the limit
+is on failures. Each count is a read and a write of the cache made atomic: under SQLite's
+IMMEDIATE transactions the transaction serializes them, on PostgreSQL a transaction-level
+advisory lock on the key does.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpRequest
 
 
@@ -63,28 +65,32 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 
-def login_throttle_check(*, username: str, address: str | None) -> Throttled | None:
-    """Whether sign-in for this username or from this address is over its limit.
-
-    `address` None checks the username alone (codes typed by a signed-in user).
-    """
-    keys = _keys(username, address)
-    counts = cache.get_many([key for key, _ in keys])
-    if any(counts.get(key, 0) >= limit for key, limit in keys):
-        return Throttled(retry_after=_retry_after())
-    return None
-
-
-def login_failure_record(*, username: str, address: str | None) -> None:
-    """Count one failed sign-in against the username and the address."""
-    timeout = _window() + 5
+def _counted(key: str, delta: int) -> int:
+    """Add `delta` to a counter of the current window, atomically across workers."""
     with transaction.atomic():
-        for key, _ in _keys(username, address):
-            if not cache.add(key, 1, timeout=timeout):
-                try:
-                    cache.incr(key)
-                except ValueError:  # expired between add and incr
-                    cache.add(key, 1, timeout=timeout)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
+        value = max(0, int(cache.get(key, 0)) + delta)
+        cache.set(key, value, timeout=_window() + 5)
+    return value
+
+
+def login_attempt_start(*, username: str, address: str | None) -> Throttled | None:
+    """Count a sign-in attempt; a Throttled if the username or address is over its limit.
+
+    `address` None counts against the username alone (codes typed by a signed-in user). Call
+    it outside any transaction, before checking the code; call login_attempt_succeeded when
+    the code was right.
+    """
+    over = [_counted(key, 1) > limit for key, limit in _keys(username, address)]
+    return Throttled(retry_after=_retry_after()) if any(over) else None
+
+
+def login_attempt_succeeded(*, username: str, address: str | None) -> None:
+    """Uncount an attempt whose code was right: only failures use up the limit."""
+    for key, _ in _keys(username, address):
+        _counted(key, -1)
 
 
 def _registration_key(address: str) -> str:
@@ -93,18 +99,13 @@ def _registration_key(address: str) -> str:
 
 def registration_throttle_check(*, address: str) -> Throttled | None:
     """Whether this address started too many registrations in the current window."""
-    count = cache.get(_registration_key(address), 0)
-    if count >= int(settings.REGISTRATION_THROTTLE_PER_ADDRESS):
+    if int(cache.get(_registration_key(address), 0)) >= int(
+        settings.REGISTRATION_THROTTLE_PER_ADDRESS
+    ):
         return Throttled(retry_after=_retry_after())
     return None
 
 
 def registration_record(*, address: str) -> None:
     """Count one registration started from this address."""
-    key, timeout = _registration_key(address), _window() + 5
-    with transaction.atomic():
-        if not cache.add(key, 1, timeout=timeout):
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.add(key, 1, timeout=timeout)
+    _counted(_registration_key(address), 1)

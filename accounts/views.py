@@ -31,8 +31,8 @@ from accounts.sessions import browser_sign_in, browser_sign_out
 from accounts.throttling import (
     Throttled,
     client_address,
-    login_failure_record,
-    login_throttle_check,
+    login_attempt_start,
+    login_attempt_succeeded,
     registration_record,
     registration_throttle_check,
 )
@@ -65,8 +65,8 @@ def _add_errors(form: Form, error: ValidationError) -> None:
 
 
 def _throttled(request: HttpRequest, username: str) -> HttpResponse | None:
-    """A 429 page when sign-in codes for this username or address are over their limit."""
-    throttled = login_throttle_check(username=username, address=client_address(request))
+    """Count a code attempt; a 429 page when the username or address is over its limit."""
+    throttled = login_attempt_start(username=username, address=client_address(request))
     return None if throttled is None else _too_many(request, throttled)
 
 
@@ -91,7 +91,7 @@ def login(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         username, code = form.cleaned_data["username"], form.cleaned_data["code"]
         address = client_address(request)
-        throttled = login_throttle_check(username=username, address=address)
+        throttled = login_attempt_start(username=username, address=address)
         if throttled is not None:
             context["retry_after_minutes"] = max(1, round(throttled.retry_after / 60))
             response = render(request, "accounts/login.html", context, status=429)
@@ -99,9 +99,9 @@ def login(request: HttpRequest) -> HttpResponse:
             return response
         verified = credentials_verify(username=username, code=code)
         if verified is None:
-            login_failure_record(username=username, address=address)
             form.add_error(None, LOGIN_FAILED)
         else:
+            login_attempt_succeeded(username=username, address=address)
             user, device = verified
             session = device_session_start(
                 user=user, kind=DeviceKind.WEB, user_agent=_user_agent(request)
@@ -166,9 +166,9 @@ def register_confirm(request: HttpRequest) -> HttpResponse:
                 user_agent=_user_agent(request),
             )
         except ValidationError as error:
-            login_failure_record(username=username, address=client_address(request))
             _add_errors(form, error)
         else:
+            login_attempt_succeeded(username=username, address=client_address(request))
             browser_sign_in(request, sign_in)
             request.session.pop(PENDING_REGISTRATION_KEY, None)
             # Shown in this answer only: the codes are never stored in plain text anywhere.
@@ -212,9 +212,9 @@ def reenrol(request: HttpRequest, token: str) -> HttpResponse:
                 user_agent=_user_agent(request),
             )
         except ValidationError as error:
-            login_failure_record(username=username, address=client_address(request))
             _add_errors(form, error)
         else:
+            login_attempt_succeeded(username=username, address=client_address(request))
             browser_sign_in(request, sign_in)
             messages.success(
                 request, "Your new authenticator is set up. The old one no longer works."

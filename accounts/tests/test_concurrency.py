@@ -167,3 +167,16 @@ def test_the_same_first_code_on_8_concurrent_confirms_registers_once(on_real_dat
     assert statuses == Counter({201: 1, 400: THREADS - 1})
     households = on_real_database(lambda: User.objects.get(username="newbie").household_id)
     assert households is not None
+
+
+def test_8_concurrent_guesses_get_exactly_the_limit_of_attempts(owner, on_real_database, settings):
+    """The attempt counter is atomic: a burst cannot pass the check before any failure counts."""
+    settings.LOGIN_THROTTLE_PER_USERNAME = 3
+    on_real_database(lambda: totp_device(owner))
+
+    def guess() -> int:
+        body = {"username": "alice", "code": "000000x"}
+        return APIClient().post("/api/v1/auth/login/", body, format="json").status_code
+
+    statuses = _race(guess)
+    assert statuses == Counter({401: 3, 429: THREADS - 3})

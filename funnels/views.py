@@ -96,8 +96,10 @@ def _dashboard(
 @household_time
 def dashboard(request: HttpRequest) -> HttpResponse:
     """How much each funnel can spend today, with the two-click spending entry."""
-    token = request.GET.get("undo")
-    return _dashboard(request, undo=token if token and _undo_payload(token) else None)
+    token = request.GET.get("undo") or ""
+    payload = _undo_payload(token) if token else None
+    mine = payload is not None and payload.get("user") == request.user.pk
+    return _dashboard(request, undo=token if mine else None)
 
 
 @require_POST

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -35,16 +38,30 @@ def manifest(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _assets_version(urls: list[str]) -> str:
+    """Changes whenever a cached asset does, so the worker drops its old cache.
+
+    In production the URLs carry content hashes; in development they do not, so the files'
+    contents count too.
+    """
+    digest = hashlib.sha256("\n".join(urls).encode())
+    if settings.DEBUG:
+        for path in OFFLINE_ASSETS:
+            found = finders.find(path)
+            if isinstance(found, str):
+                digest.update(Path(found).read_bytes())
+    return digest.hexdigest()[:12]
+
+
 @require_GET
 @cache_control(no_cache=True)
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The service worker, served from /sw.js so that its scope is the whole site."""
     assets = [static(path) for path in OFFLINE_ASSETS]
-    version = hashlib.sha256("\n".join(assets).encode()).hexdigest()[:12]
     response = render(
         request,
         "funnels/sw.js",
-        {"assets": assets, "version": version},
+        {"assets": assets, "version": _assets_version(assets)},
         content_type="text/javascript; charset=utf-8",
     )
     response["Service-Worker-Allowed"] = "/"

@@ -172,6 +172,25 @@ def test_everything_works_without_javascript(signed_in_page, user):
     assert Spending.objects.count() == 1
 
 
+def test_spending_while_offline_says_nothing_was_saved(signed_in_page, user, console):
+    # The browser and htmx both log the failed request; nothing else may show up.
+    console.allowed += [
+        "ERR_INTERNET_DISCONNECTED",
+        "htmx:sendError",
+        "htmx:afterRequest",
+        "Service Worker registration blocked by Playwright",
+    ]
+    page = signed_in_page(user, service_workers="block")
+    page.goto("/")
+    page.context.set_offline(True)
+    page.fill("#amount", "5")
+    page.get_by_role("button", name="Spend from Food").click()
+    expect(page.locator("#entry-errors")).to_contain_text("No connection: nothing was saved.")
+    assert page.input_value("#amount") == "5"
+    page.context.set_offline(False)
+    assert not Spending.objects.exists()
+
+
 def test_offline_page_is_served_by_the_service_worker(signed_in_page, user):
     page = signed_in_page(user)
     page.goto("/")

@@ -318,3 +318,12 @@ def test_htmx_request_after_sign_out_goes_to_the_sign_in_page(client):
     assert response.status_code == 200
     assert response["HX-Redirect"].startswith(reverse("accounts:login"))
     assert not Spending.objects.exists()
+
+
+def test_undo_offer_in_the_address_is_shown_only_to_whoever_deleted(client, alice, member):
+    shared = FunnelFactory(household=alice.household)
+    spending = SpendingFactory(funnel=shared, created_by=alice)
+    location = client.post(f"/spendings/{spending.pk}/delete/")["Location"]
+    assert "Spending deleted." in client.get(location).content.decode()
+    client.force_login(member)
+    assert "Spending deleted." not in client.get(location).content.decode()

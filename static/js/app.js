@@ -94,6 +94,16 @@
     }
   });
 
+  // No answer at all (offline, server down): say so where the form shows its errors.
+  document.addEventListener("htmx:sendError", function () {
+    var errors = document.getElementById("entry-errors");
+    if (!errors) return;
+    var message = document.createElement("p");
+    message.className = "error";
+    message.textContent = "No connection: nothing was saved. Try again when you are online.";
+    errors.replaceChildren(message);
+  });
+
   document.addEventListener("htmx:afterSettle", function () {
     updatePreview();
     armToast();

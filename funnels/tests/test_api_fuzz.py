@@ -4,7 +4,7 @@ Every operation of /api/v1/schema/ (the accounts endpoints too) gets generated r
 checks are: no 5xx, and every documented answer matches its schema. Every other example is
 aimed at the member's real funnels and spendings, so the success paths get fuzzed as well,
 not only the 404s of random ids. Bounded per operation so the whole run takes well under
-a minute. Select it with `pytest -k fuzz`.
+a minute. Select it with `pytest -m fuzz`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from accounts.tokens import token_pair_for
 from funnels.models import Funnel, Spending
 from funnels.tests.factories import FunnelFactory, SpendingFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 
 MAX_EXAMPLES = 25
 

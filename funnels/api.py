@@ -7,7 +7,7 @@ are looked up through `visible_to`, so whatever a member cannot see answers 404.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.db import transaction
@@ -43,6 +43,9 @@ from funnels.serializers import (
     SpendingUpdateSerializer,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 _FUNNEL_CHANGES = ("name", "emoji", "color", "monthly_limit", "position")
 # `server_time` lags the clock: a change saved just before a sync reads, but committed just
 # after, carries an earlier timestamp; the margin makes the next sync see it (again).
@@ -54,7 +57,7 @@ def sync_time() -> datetime:
     return timezone.now() - SYNC_MARGIN
 
 
-def _funnel_rows(user: Any, **filters: Any) -> list[FunnelRow]:
+def _funnel_rows(user: User, **filters: Any) -> list[FunnelRow]:
     """Visible funnels with their figures for the current period, in one query."""
     household = user.household
     period = budget.period_for(local_today(household), household.period_start_day)
@@ -64,15 +67,15 @@ def _funnel_rows(user: Any, **filters: Any) -> list[FunnelRow]:
     ]
 
 
-def _funnel_row(user: Any, pk: UUID) -> FunnelRow:
+def _funnel_row(user: User, pk: UUID) -> FunnelRow:
     return _funnel_rows(user, pk=pk)[0]
 
 
-def _visible_funnel(user: Any, pk: UUID) -> Funnel:
+def _visible_funnel(user: User, pk: UUID) -> Funnel:
     return get_object_or_404(Funnel.objects.visible_to(user).select_related("owner"), pk=pk)
 
 
-def _visible_spending(user: Any, pk: UUID) -> Spending:
+def _visible_spending(user: User, pk: UUID) -> Spending:
     return get_object_or_404(
         Spending.objects.visible_to(user).select_related("funnel", "created_by"), pk=pk
     )
@@ -114,7 +117,7 @@ class FunnelDetailView(APIView):
         """One funnel with this period's figures."""
         rows = _funnel_rows(request.user, pk=pk)
         if not rows:
-            return _not_found()
+            raise NotFound
         return Response(FunnelSerializer(rows[0]).data)
 
     @extend_schema(
@@ -356,7 +359,3 @@ class OverviewView(APIView):
 def _valid(serializer: serializers.Serializer) -> dict[str, Any]:
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
-
-
-def _not_found() -> Response:
-    return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)

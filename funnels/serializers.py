@@ -40,7 +40,7 @@ MONEY_IN = {
 
 
 @extend_schema_field(MONEY_OUT)
-class MoneyField(serializers.Field):
+class MoneyReadField(serializers.Field):
     """Money written as a decimal string with two places ("12.50")."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -114,16 +114,16 @@ class FunnelSerializer(serializers.Serializer):
     name = serializers.CharField(source="funnel.name", read_only=True)
     emoji = serializers.CharField(source="funnel.emoji", read_only=True)
     color = serializers.CharField(source="funnel.color", read_only=True)
-    monthly_limit = MoneyField(source="funnel.monthly_limit")
+    monthly_limit = MoneyReadField(source="funnel.monthly_limit")
     shared = serializers.BooleanField(source="funnel.is_shared", read_only=True)
     owner = serializers.SerializerMethodField(
         help_text="Username of the member of a personal funnel; null for a shared one."
     )
     position = serializers.IntegerField(source="funnel.position", read_only=True)
-    spent = MoneyField(source="figures.spent")
-    remaining = MoneyField(source="figures.remaining")
-    daily = MoneyField(source="figures.daily", help_text="What can be spent today (§2.3).")
-    spent_today = MoneyField(source="figures.spent_today")
+    spent = MoneyReadField(source="figures.spent")
+    remaining = MoneyReadField(source="figures.remaining")
+    daily = MoneyReadField(source="figures.daily", help_text="What can be spent today (§2.3).")
+    spent_today = MoneyReadField(source="figures.spent_today")
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_owner(self, row: Any) -> str | None:
@@ -143,9 +143,6 @@ class FunnelInputSerializer(serializers.Serializer):
     )
     position = serializers.IntegerField(min_value=0, max_value=MAX_POSITION, required=False)
 
-    def validate_shared(self, value: Any) -> bool:
-        return bool(value)
-
 
 # --- spendings -----------------------------------------------------------------------------
 
@@ -155,7 +152,7 @@ class SpendingSerializer(serializers.Serializer):
 
     id = serializers.UUIDField(read_only=True)
     funnel = serializers.UUIDField(source="funnel_id", read_only=True)
-    amount = MoneyField()
+    amount = MoneyReadField()
     spent_at = serializers.DateTimeField(read_only=True)
     note = serializers.CharField(read_only=True)
     created_by = serializers.SerializerMethodField(
@@ -274,10 +271,10 @@ class PeriodSerializer(serializers.Serializer):
 
 
 class TotalsSerializer(serializers.Serializer):
-    limit = MoneyField()
-    spent = MoneyField()
-    remaining = MoneyField()
-    daily = MoneyField()
+    limit = MoneyReadField()
+    spent = MoneyReadField()
+    remaining = MoneyReadField()
+    daily = MoneyReadField()
 
 
 class OverviewSerializer(serializers.Serializer):

@@ -46,6 +46,25 @@ def test_missing_or_bad_credentials_are_401_never_403(method, url, authorization
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 
+def test_an_expired_access_token_is_401(user):
+    from datetime import timedelta
+
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    from accounts.tokens import token_pair_for
+
+    token = AccessToken(token_pair_for(user)["access"])
+    client = APIClient()
+    token.set_exp(lifetime=timedelta(minutes=5))
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert client.get("/api/v1/overview/").status_code == 200
+    token.set_exp(lifetime=-timedelta(seconds=1))
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = client.get("/api/v1/overview/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_not_valid"
+
+
 def test_a_session_does_not_authenticate_the_api(client, user):
     client.force_login(user)
     response = client.get("/api/v1/funnels/")

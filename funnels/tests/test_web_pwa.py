@@ -73,3 +73,16 @@ def test_pages_send_a_strict_content_security_policy(client, user):
     assert "script-src 'self' 'nonce-" in policy
     assert "unsafe-inline" not in policy
     assert "unsafe-eval" not in policy
+
+
+def test_worker_cache_version_follows_asset_contents_in_development(client, settings):
+    def version() -> str:
+        script = client.get("/sw.js").content.decode()
+        return script.split('const CACHE = "funnels-', 1)[1].split('"', 1)[0]
+
+    settings.DEBUG = False
+    by_url = version()
+    settings.DEBUG = True
+    # Development URLs carry no content hash, so the contents go into the version.
+    assert version() != by_url
+    assert version() == version()

@@ -114,3 +114,21 @@ def test_docs_render_in_chromium_without_console_errors(chromium, live_server, c
         assert outside == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("url", ["/api/v1/schema/", "/api/v1/docs/"])
+def test_schema_and_docs_errors_are_json(client, url):
+    response = client.post(url)
+    assert response.status_code == 405
+    assert response.json() == {"detail": 'Method "POST" not allowed.'}
+    assert "GET" in response["Allow"]
+    response = client.get(url, HTTP_AUTHORIZATION="Bearer nonsense")
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_not_valid"
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_schema_is_served_as_json_on_request(client):
+    response = client.get("/api/v1/schema/?format=json")
+    assert response.status_code == 200
+    assert response.json()["info"]["title"] == "Funnels API"

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -25,6 +26,7 @@ from funnels import services
 from funnels.forms import HistoryFilterForm, SpendingEditForm, SpendingForm, apply_errors
 from funnels.models import Funnel, Spending
 from funnels.selectors import funnels_visible_to, overview_for, spending_history
+from funnels.templatetags.money import money
 
 DASHBOARD = "funnels/dashboard.html"
 UNDO_SALT = "funnels.spending-undo"
@@ -80,6 +82,7 @@ def _dashboard(
     *,
     form: SpendingForm | None = None,
     undo: str | None = None,
+    saved: str = "",
     fragment: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -87,6 +90,7 @@ def _dashboard(
         "overview": overview_for(request.user),
         "form": form or SpendingForm(user=request.user),
         "undo": undo,
+        "saved": saved,
     }
     return render_page(request, DASHBOARD, context, fragment=fragment, status=status)
 
@@ -108,9 +112,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def spending_create(request: HttpRequest) -> HttpResponse:
     """Save a spending: the changed regions for HTMX, a redirect to the dashboard otherwise."""
     form = SpendingForm(request.POST, user=request.user)
+    spending = None
     if form.is_valid():
         try:
-            services.spending_create(
+            spending = services.spending_create(
                 user=request.user,
                 funnel=form.cleaned_data["funnel"],
                 amount=form.cleaned_data["amount"],
@@ -119,12 +124,14 @@ def spending_create(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as exc:
             apply_errors(form, exc)
-    if form.errors:
+    if spending is None:
         # 422 for both: htmx is configured (base.html) to swap 422 answers.
         return _dashboard(request, form=form, fragment="entry-errors", status=422)
+    saved = f"Saved {money(spending.amount)} from {spending.funnel.name}."
     if not request.htmx:
+        messages.success(request, saved)
         return redirect("funnels:dashboard")
-    return _dashboard(request, fragment="changes")
+    return _dashboard(request, saved=saved, fragment="changes")
 
 
 def _undo_token(spending: Spending, user_pk: int) -> str:

@@ -35,6 +35,7 @@ def test_two_click_entry_updates_the_figures_without_a_page_load(signed_in_page,
     row.get_by_role("button", name="Spend from Food").click()
 
     expect(page.locator("#recent .amount")).to_have_text("12.50")
+    expect(page.locator("#toast")).to_have_text("Saved 12.50 from Food.")
     assert row.locator(".daily").inner_text().startswith("1,454.16")
     assert "3,987.50 of 4,000.00" in page.locator("#totals").inner_text()
     assert page.input_value("#amount") == ""

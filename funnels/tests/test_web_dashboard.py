@@ -66,6 +66,7 @@ def test_two_click_entry_saves_and_returns_the_changed_regions(client, alice):
     # 2000 over 30 days in November, day 22: 1466.66 before; the spending takes 12.50 off.
     assert '1,987.50 left</span> <span class="nowrap">of 2,000.00' in content
     assert '<strong class="amount">12.50</strong> Food' in content
+    assert '<p class="saved">Saved 12.50 from Food.</p>' in content
 
 
 def test_plain_post_saves_and_redirects_to_the_dashboard(client, alice):
@@ -73,7 +74,9 @@ def test_plain_post_saves_and_redirects_to_the_dashboard(client, alice):
     assert response.status_code == 302
     assert response["Location"] == reverse("funnels:dashboard")
     assert Spending.objects.get().amount == Decimal("7.25")
-    assert "7.25" in client.get("/").content.decode()
+    page = client.get("/").content.decode()
+    assert "7.25" in page
+    assert "Saved 7.25 from Food." in page
 
 
 @pytest.mark.parametrize(

@@ -64,7 +64,7 @@
   var toastTimer = null;
   function armToast() {
     var toast = document.getElementById("toast");
-    if (!toast || !toast.querySelector("form")) return;
+    if (!toast || !toast.firstElementChild) return;
     if (toastTimer) window.clearTimeout(toastTimer);
     toastTimer = window.setTimeout(function () {
       toast.replaceChildren();

@@ -200,6 +200,9 @@ class DeviceSession(models.Model):
     )
     kind = models.CharField(max_length=3, choices=DeviceKind.choices)
     user_agent = models.CharField(max_length=300, blank=True)
+    session_key = models.CharField(
+        max_length=40, blank=True, help_text="The browser's Django session, to end it with us."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
 

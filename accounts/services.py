@@ -16,8 +16,10 @@ from datetime import timedelta
 import django_otp
 import segno
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -355,9 +357,11 @@ def device_session_start(*, user: User, kind: str, user_agent: str = "") -> Devi
         user=user, kind=kind, user_agent=(user_agent or "")[:300]
     )
     if settings.SINGLE_ACTIVE_DEVICE:
-        DeviceSession.objects.filter(user=user, ended_at__isnull=True).exclude(
+        others = DeviceSession.objects.filter(user=user, ended_at__isnull=True).exclude(
             pk=session.pk
-        ).update(ended_at=timezone.now())
+        )
+        _browser_sessions_delete(others)
+        others.update(ended_at=timezone.now())
         refresh_tokens_revoke(user=user)
     User.objects.filter(pk=user.pk).update(current_device_session=session)
     user.current_device_session = session
@@ -372,12 +376,18 @@ def device_session_current_or_start(*, user: User, kind: str = DeviceKind.API) -
     return current or device_session_start(user=user, kind=kind)
 
 
+def _browser_sessions_delete(device_sessions: QuerySet[DeviceSession]) -> None:
+    """Delete the Django sessions of these device sessions' browsers (signed out at once)."""
+    keys = device_sessions.exclude(session_key="").values("session_key")
+    Session.objects.filter(session_key__in=keys).delete()
+
+
 @transaction.atomic
 def device_session_end(*, user: User, session_id: object) -> None:
     """Sign one device out: end its session and revoke its refresh tokens."""
-    DeviceSession.objects.filter(pk=session_id, user=user, ended_at__isnull=True).update(
-        ended_at=timezone.now()
-    )
+    ending = DeviceSession.objects.filter(pk=session_id, user=user, ended_at__isnull=True)
+    _browser_sessions_delete(ending)
+    ending.update(ended_at=timezone.now())
     refresh_tokens_revoke(user=user, session_id=str(session_id))
     User.objects.filter(pk=user.pk, current_device_session_id=session_id).update(
         current_device_session=None
@@ -571,6 +581,7 @@ def user_delete(*, user: User) -> None:
     everywhere at once.
     """
     OutstandingToken.objects.filter(user=user).delete()  # their FK is SET_NULL, not CASCADE
+    _browser_sessions_delete(DeviceSession.objects.filter(user=user))
     if user.household_id is None:
         user.delete()
         return
@@ -592,8 +603,6 @@ KEEP_FINISHED = timedelta(days=30)
 
 def expired_state_flush() -> dict[str, int]:
     """Delete expired sign-in state (`manage.py flush_expired`); returns counts by kind."""
-    from django.contrib.sessions.models import Session
-
     now = timezone.now()
     old = now - KEEP_FINISHED
     counts = {"pending registrations": pending_registrations_flush()}

@@ -141,3 +141,25 @@ def test_browser_device_check_costs_at_most_one_query(
         # The login page reads request.user (base.html) and nothing else.
         response = browser.get(reverse("accounts:login"))
     assert response.status_code == 200
+
+
+def test_the_older_browser_session_is_deleted_at_once_not_only_refused(device, user):
+    from django.contrib.sessions.models import Session
+
+    old = _browser_login(device)
+    old_key = old.session.session_key
+    assert Session.objects.filter(session_key=old_key).exists()
+    _api_login(device)
+    assert not Session.objects.filter(session_key=old_key).exists()
+
+
+def test_deleting_an_account_deletes_its_browser_sessions(device, user):
+    from django.contrib.sessions.models import Session
+
+    from accounts.services import user_delete
+
+    browser = _browser_login(device)
+    key = browser.session.session_key
+    user_delete(user=user)
+    assert not Session.objects.filter(session_key=key).exists()
+    assert browser.get("/").status_code == 302

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -160,7 +161,8 @@ class InviteSerializer(serializers.ModelSerializer):
         fields = ["code", "url", "expires_at"]
 
     def get_url(self, invite: Invite) -> str:
-        return self.context["request"].build_absolute_uri(f"/invite/{invite.code}/")
+        path = reverse("accounts:invite", args=[invite.code])
+        return self.context["request"].build_absolute_uri(path)
 
 
 # --- Auth (SPEC §5.1) --------------------------------------------------------------------------

@@ -66,9 +66,6 @@ class MoneyInputField(serializers.Field):
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.messages) from None
 
-    def to_representation(self, value: Decimal) -> str:
-        return f"{Decimal(value):.2f}"
-
 
 def check_date_range(value: date) -> date:
     """Refuse dates no budget can be about (and that local-time arithmetic cannot handle)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -176,3 +177,18 @@ def test_a_disallowed_host_under_the_api_is_a_json_400():
     response = Client(HTTP_HOST="evil.example").get("/api/v1/funnels/")
     assert response.status_code == 400
     assert response.json() == {"detail": "Bad request."}
+
+
+@pytest.mark.parametrize("handler", ["bad_request", "permission_denied", "page_not_found"])
+def test_error_handlers_answer_json_only_under_the_api(rf, handler):
+    from django.core.exceptions import PermissionDenied
+
+    from budget import api
+
+    view = getattr(api, handler)
+    inside = view(rf.get("/api/v1/anything/"), PermissionDenied())
+    assert inside["Content-Type"] == "application/json"
+    assert "detail" in json.loads(inside.content)
+    outside = view(rf.get("/anything/"), PermissionDenied())
+    assert outside["Content-Type"].startswith("text/html")
+    assert outside.status_code == inside.status_code

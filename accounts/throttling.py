@@ -61,7 +61,15 @@ def _retry_after() -> int:
 
 
 def client_address(request: HttpRequest) -> str:
-    """The client's address as the server saw it (a proxy in front sets REMOTE_ADDR right)."""
+    """The client's address: REMOTE_ADDR, or behind NUM_PROXIES trusted proxies the address
+    the outermost of them saw (X-Forwarded-For read from the right, so a client cannot forge it).
+    """
+    proxies = settings.NUM_PROXIES
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-min(proxies, len(hops))]
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 

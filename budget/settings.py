@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from budget.env import env_bool, env_decimal, env_list, env_str
+from budget.env import env_bool, env_decimal, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "data")))
@@ -55,6 +55,8 @@ if len(DEFAULT_CURRENCY) != 3 or not DEFAULT_CURRENCY.isalpha():
     )
 DEFAULT_FUNNEL_LIMIT: Decimal = env_decimal("DEFAULT_FUNNEL_LIMIT", Decimal("2000.00"))
 SINGLE_ACTIVE_DEVICE = env_bool("SINGLE_ACTIVE_DEVICE", True)
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: none, trust REMOTE_ADDR).
+NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
 
 INSTALLED_APPS = [
     "accounts.apps.FunnelsAdminConfig",  # django.contrib.admin, signed in only through TOTP

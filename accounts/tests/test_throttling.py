@@ -146,3 +146,21 @@ def test_registrations_are_limited_per_address(client, clock, settings):
     assert (
         other.post("/api/v1/auth/register/", {"username": "r5"}, format="json").status_code == 201
     )
+
+
+def test_client_address_is_the_connection_without_trusted_proxies(settings, rf):
+    from accounts.throttling import client_address
+
+    settings.NUM_PROXIES = 0
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert client_address(request) == "10.0.0.1"  # a client cannot pick its own bucket
+
+
+def test_client_address_behind_one_proxy_is_what_the_proxy_saw(settings, rf):
+    from accounts.throttling import client_address
+
+    settings.NUM_PROXIES = 1
+    forged_then_real = "6.6.6.6, 203.0.113.9"
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forged_then_real)
+    assert client_address(request) == "203.0.113.9"
+    assert client_address(rf.get("/", REMOTE_ADDR="10.0.0.1")) == "10.0.0.1"

@@ -200,6 +200,8 @@ def test_offline_page_is_served_by_the_service_worker(signed_in_page, user):
     page.context.set_offline(True)
     page.goto("/spendings/")
     expect(page.locator("h1")).to_have_text("You are offline")
+    # Styled: the stylesheet came from the worker's cache too.
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(246, 245, 241)"
     page.context.set_offline(False)
 
 

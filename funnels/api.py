@@ -25,10 +25,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from budget.api import Conflict, ErrorSerializer
-from funnels import budget, services
+from funnels import services
 from funnels.budget import local_midnight
 from funnels.models import Funnel, Spending, SpendingTombstone
-from funnels.selectors import FunnelRow, figures_of, funnels_with_sums, local_today, overview_for
+from funnels.selectors import FunnelRow, figures_of, funnels_with_sums, overview_for, period_of
 from funnels.serializers import (
     DeletedFilterSerializer,
     DeletedSpendingSerializer,
@@ -60,7 +60,7 @@ def sync_time() -> datetime:
 def _funnel_rows(user: User, **filters: Any) -> list[FunnelRow]:
     """Visible funnels with their figures for the current period, in one query."""
     household = user.household
-    period = budget.period_for(local_today(household), household.period_start_day)
+    period = period_of(household)
     return [
         FunnelRow(funnel=f, figures=figures_of(f, period, household.allowance_mode))
         for f in funnels_with_sums(user, period).filter(**filters)

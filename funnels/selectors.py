@@ -41,6 +41,11 @@ def local_today(household: Household) -> date:
     return timezone.now().astimezone(household.tzinfo).date()
 
 
+def period_of(household: Household, on: date | None = None) -> budget.Period:
+    """The budget period containing `on` (default: today in the household time zone)."""
+    return budget.period_for(on or local_today(household), household.period_start_day)
+
+
 def funnels_visible_to(user: User) -> QuerySet[Funnel]:
     """The funnels a member sees, in display order."""
     return Funnel.objects.visible_to(user).select_related("owner").in_display_order()
@@ -94,7 +99,7 @@ def recent_spendings(
 def overview_for(user: User, on: date | None = None) -> Overview:
     """Everything the dashboard and the overview endpoint show, as of `on` (default today)."""
     household = user.household
-    period = budget.period_for(on or local_today(household), household.period_start_day)
+    period = period_of(household, on)
     rows = [
         FunnelRow(funnel=f, figures=figures_of(f, period, household.allowance_mode))
         for f in funnels_with_sums(user, period)

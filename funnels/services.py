@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, QuerySet
@@ -149,13 +150,48 @@ def spending_create(
     )
     if spending_id is not None:
         spending.id = spending_id
+    return _spending_insert(spending, reused_id=spending_id is not None)
+
+
+def _spending_insert(spending: Spending, *, reused_id: bool) -> Spending:
     spending.full_clean(validate_unique=False)
     with transaction.atomic():
         spending.save(force_insert=True)
-        if spending_id is not None:
+        if reused_id:
             # A spending brought back under its old id (undo) is no longer deleted.
-            SpendingTombstone.objects.filter(pk=spending_id).delete()
+            SpendingTombstone.objects.filter(pk=spending.pk).delete()
     return spending
+
+
+def spending_restore(
+    *,
+    user: User,
+    spending_id: uuid.UUID,
+    funnel_id: uuid.UUID | str,
+    amount: Decimal | str,
+    spent_at: datetime,
+    note: str,
+    created_by_id: int | None,
+) -> Spending:
+    """Undo a deletion: the spending comes back with its id, funnel, amount, time, note and
+    author (the author only while still in the household: else it shows as a former member).
+    """
+    existing = Spending.objects.visible_to(user).filter(pk=spending_id).first()
+    if existing is not None:
+        return existing  # undone twice: nothing more to do
+    funnel = Funnel.objects.visible_to(user).filter(pk=funnel_id).first()
+    if funnel is None:
+        raise ValidationError("Its funnel is gone, so the spending cannot come back.")
+    author = (
+        get_user_model().objects.filter(pk=created_by_id, household_id=user.household_id).first()
+        if created_by_id is not None
+        else None
+    )
+    spending = Spending(
+        id=spending_id, funnel=funnel, created_by=author, amount=to_money(amount),
+        spent_at=spent_at, note=note,
+    )  # fmt: skip
+    return _spending_insert(spending, reused_id=True)
 
 
 _SPENDING_FIELDS = {"amount", "spent_at", "note", "funnel"}

@@ -24,7 +24,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from funnels import services
 from funnels.forms import HistoryFilterForm, SpendingEditForm, SpendingForm, apply_errors
-from funnels.models import Funnel, Spending
+from funnels.models import Spending
 from funnels.selectors import funnels_visible_to, overview_for, spending_history
 from funnels.templatetags.money import money
 
@@ -143,6 +143,7 @@ def _undo_token(spending: Spending, user_pk: int) -> str:
             "amount": str(spending.amount),
             "spent_at": spending.spent_at.isoformat(),
             "note": spending.note,
+            "created_by": spending.created_by_id,
         },
         salt=UNDO_SALT,
     )
@@ -186,23 +187,19 @@ def spending_undo(request: HttpRequest) -> HttpResponse:
         return render(
             request, "funnels/problem.html", {"message": "It is too late to undo that."}, status=400
         )
-    if not Spending.objects.filter(pk=payload["id"]).exists():
-        funnel = Funnel.objects.visible_to(request.user).filter(pk=payload["funnel"]).first()
-        if funnel is None:
-            return render(
-                request,
-                "funnels/problem.html",
-                {"message": "Its funnel is gone, so the spending cannot come back."},
-                status=400,
-            )
-        services.spending_create(
+    try:
+        services.spending_restore(
             user=request.user,
-            funnel=funnel,
+            spending_id=uuid.UUID(payload["id"]),
+            funnel_id=payload["funnel"],
             amount=payload["amount"],
             spent_at=datetime.fromisoformat(payload["spent_at"]),
             note=payload["note"],
-            spending_id=uuid.UUID(payload["id"]),
+            created_by_id=payload.get("created_by"),
         )
+    except ValidationError as exc:
+        message = " ".join(exc.messages)
+        return render(request, "funnels/problem.html", {"message": message}, status=400)
     if not request.htmx:
         return redirect("funnels:dashboard")
     return _dashboard(request, fragment="changes")

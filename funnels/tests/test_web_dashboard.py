@@ -255,6 +255,28 @@ def test_undo_token_of_another_member_is_refused(client, alice, member):
     assert not Spending.objects.exists()
 
 
+def test_undo_of_someone_elses_spending_keeps_its_author(client, alice, member):
+    shared = FunnelFactory(household=alice.household)
+    spending = SpendingFactory(funnel=shared, created_by=member, amount=Decimal("4.20"))
+    response = client.post(f"/spendings/{spending.pk}/delete/", **HX)
+    token = re.search(r'name="token" value="([^"]+)"', response.content.decode()).group(1)
+    assert client.post("/spendings/undo/", {"token": token}, **HX).status_code == 200
+    restored = Spending.objects.get(pk=spending.pk)
+    assert restored.created_by == member  # not alice, who pressed Undo
+
+
+def test_undo_after_the_funnel_is_gone_says_so(client, alice):
+    funnel = FunnelFactory(household=alice.household)
+    spending = SpendingFactory(funnel=funnel, created_by=alice)
+    response = client.post(f"/spendings/{spending.pk}/delete/", **HX)
+    token = re.search(r'name="token" value="([^"]+)"', response.content.decode()).group(1)
+    funnel.delete()
+    response = client.post("/spendings/undo/", {"token": token})
+    assert response.status_code == 400
+    assert "funnel is gone" in response.content.decode()
+    assert not Spending.objects.exists()
+
+
 def test_cannot_delete_a_spending_one_cannot_see(client, alice, member, stranger):
     hidden = [
         SpendingFactory(funnel=food_of(member), created_by=member),

@@ -91,10 +91,19 @@ def funnel_update(
     for field, value in changes.items():
         setattr(funnel, field, value)
     if shared is not None:
+        if not shared and funnel.is_shared and _others_spent_from(funnel, user):
+            # Making it personal would hide the other members' spendings from them.
+            raise ValidationError(
+                {"shared": "Others have spent from this funnel, so it stays shared."}
+            )
         funnel.owner = None if shared else (funnel.owner if not funnel.is_shared else user)
     funnel.full_clean()
     funnel.save()
     return funnel
+
+
+def _others_spent_from(funnel: Funnel, user: User) -> bool:
+    return funnel.spendings.exclude(created_by=user).exists()
 
 
 @transaction.atomic

@@ -121,3 +121,25 @@ def test_amounts_round_trip_exactly(user):
     spending = spending_create(user=user, funnel=funnel, amount="9999999999.99")
     spending.refresh_from_db()
     assert spending.amount == D("9999999999.99")
+
+
+def test_a_shared_funnel_others_spent_from_cannot_become_personal(user, member):
+    from funnels.services import funnel_update
+
+    shared = FunnelFactory(household=user.household, owner=None)
+    spending_create(user=member, funnel=shared, amount="5")
+    with pytest.raises(ValidationError) as error:
+        funnel_update(user=user, funnel=shared, shared=False)
+    assert "shared" in error.value.message_dict
+    shared.refresh_from_db()
+    assert shared.owner is None
+
+
+def test_a_shared_funnel_only_i_spent_from_can_become_mine(user, member):
+    from funnels.services import funnel_update
+
+    shared = FunnelFactory(household=user.household, owner=None)
+    spending_create(user=user, funnel=shared, amount="5")
+    funnel_update(user=user, funnel=shared, shared=False)
+    shared.refresh_from_db()
+    assert shared.owner == user

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +15,8 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from accounts.selectors import device_session_is_live
 
 DEVICE_SESSION_KEY = "device_session_id"
+SESSION_RENEWED_KEY = "renewed_at"
+SESSION_RENEW_AFTER = 24 * 60 * 60  # seconds
 
 
 class DeviceSessionMiddleware:
@@ -46,3 +49,24 @@ class DeviceSessionMiddleware:
         user.is_verified = functools.partial(bool, verified)
         user.otp_device = None
         return user
+
+
+class SlidingSessionMiddleware:
+    """Renew a signed-in browser session's 30-day expiry at most once a day.
+
+    Saving the session on every request (SESSION_SAVE_EVERY_REQUEST) would cost a write on
+    every page view; renewing daily keeps an active user signed in just the same. It must come
+    after SessionMiddleware, so that the session is saved on the way out.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.accessed and DEVICE_SESSION_KEY in session:
+            now = int(time.time())
+            if now - session.get(SESSION_RENEWED_KEY, 0) >= SESSION_RENEW_AFTER:
+                session[SESSION_RENEWED_KEY] = now  # marks it modified: saved with a new expiry
+        return response

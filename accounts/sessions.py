@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import django_otp
 from django.contrib import auth
 from django.http import HttpRequest
 
-from accounts.middleware import DEVICE_SESSION_KEY
+from accounts.middleware import DEVICE_SESSION_KEY, SESSION_RENEWED_KEY
 from accounts.models import DeviceKind, DeviceSession, User
 from accounts.services import SignIn, device_session_current_or_start, device_session_end
 
@@ -39,5 +40,6 @@ def device_session_bind(sender: Any, request: HttpRequest, user: User, **kwargs:
         user=user, kind=DeviceKind.WEB
     )
     request.session[DEVICE_SESSION_KEY] = str(session.pk)
+    request.session[SESSION_RENEWED_KEY] = int(time.time())  # a new session is fresh
     if request.session.session_key:  # auth.login has just given the session a new key
         DeviceSession.objects.filter(pk=session.pk).update(session_key=request.session.session_key)

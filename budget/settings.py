@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Replaces django_otp.middleware.OTPMiddleware: device sessions and TOTP verification.
     "accounts.middleware.DeviceSessionMiddleware",
+    "accounts.middleware.SlidingSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -153,9 +154,10 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "funnels:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Browser sessions: sliding 30 days, HttpOnly, SameSite=Lax, secure in production.
+# Browser sessions: sliding 30 days (renewed daily by accounts.middleware.SlidingSessionMiddleware),
+# HttpOnly, SameSite=Lax, secure in production.
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG

@@ -163,12 +163,19 @@ def spending_create(
 
 
 def _spending_insert(spending: Spending, *, reused_id: bool) -> Spending:
-    spending.full_clean(validate_unique=False)
+    # The funnel and author are loaded objects (no need to query that they exist), and
+    # Spending.clean() checks what the CHECK constraint checks: saving a spending is the
+    # hottest write, so it runs no validation queries.
+    spending.full_clean(
+        exclude=["funnel", "created_by"], validate_unique=False, validate_constraints=False
+    )
+    if not reused_id:
+        spending.save(force_insert=True)
+        return spending
     with transaction.atomic():
         spending.save(force_insert=True)
-        if reused_id:
-            # A spending brought back under its old id (undo) is no longer deleted.
-            SpendingTombstone.objects.filter(pk=spending.pk).delete()
+        # A spending brought back under its old id (undo) is no longer deleted.
+        SpendingTombstone.objects.filter(pk=spending.pk).delete()
     return spending
 
 

@@ -305,13 +305,10 @@ def _with_funnels(user, count: int) -> None:
     SpendingFactory.create_batch(2, funnel=food_of(user), created_by=user)
 
 
-# GET: session, user, household, funnels with their sums, recent spendings, and the sliding
-# session's save (savepoint, update, release).
-DASHBOARD_QUERIES = 8
-# POST: session, user, household, the funnel, the two foreign-key checks of full_clean, the
-# amount check constraint and the insert (each in a savepoint), then the dashboard's two reads and
-# the session save.
-SAVE_QUERIES = 17
+# GET: session, user, household, funnels with their sums, recent spendings.
+DASHBOARD_QUERIES = 5
+# POST: session, user, household, the funnel, the insert, then the dashboard's two reads.
+SAVE_QUERIES = 7
 
 
 @pytest.mark.parametrize("funnels", [2, 12])

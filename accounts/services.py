@@ -39,7 +39,7 @@ from accounts.models import (
 )
 from accounts.throttling import login_attempt_start, login_attempt_succeeded
 from accounts.tokens import refresh_tokens_revoke
-from funnels.services import funnel_create_defaults
+from funnels.services import funnel_create_defaults, spendings_author_left, tombstones_flush
 
 REGISTRATION_TTL = timedelta(minutes=10)
 INVITE_TTL = timedelta(days=7)
@@ -593,6 +593,7 @@ def user_delete(*, user: User) -> None:
         return
     if user.is_owner:
         User.objects.filter(pk=successor.pk).update(role=Role.OWNER)
+    spendings_author_left(user=user)
     user.delete()
 
 
@@ -619,4 +620,5 @@ def expired_state_flush() -> dict[str, int]:
         models.Q(expires_at__lte=now) | models.Q(used_at__isnull=False)
     ).delete()[0]
     counts["browser sessions"] = Session.objects.filter(expire_date__lte=now).delete()[0]
+    counts["deleted-spending records"] = tombstones_flush()
     return counts

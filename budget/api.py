@@ -27,6 +27,12 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class Gone(exceptions.APIException):
+    status_code = 410
+    default_detail = "This is no longer available."
+    default_code = "gone"
+
+
 def validation_error_detail(error: DjangoValidationError) -> dict[str, Any] | list[str]:
     """Turn a Django ValidationError into DRF's error body: {field: [messages]}."""
     if hasattr(error, "error_dict"):

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from accounts.admin import HouseholdScopedAdmin
 from funnels.models import Funnel, Spending
+from funnels.services import funnels_delete, spendings_delete
 
 
 @admin.register(Funnel)
@@ -12,6 +15,12 @@ class FunnelAdmin(HouseholdScopedAdmin):
     list_filter = [("owner", admin.EmptyFieldListFilter), "household"]
     search_fields = ["name", "household__name", "owner__username"]
     list_select_related = ["household", "owner"]
+
+    def delete_model(self, request: HttpRequest, obj: Funnel) -> None:
+        funnels_delete(funnels=Funnel.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Funnel]) -> None:
+        funnels_delete(funnels=queryset)
 
 
 @admin.register(Spending)
@@ -23,3 +32,10 @@ class SpendingAdmin(HouseholdScopedAdmin):
     list_select_related = ["funnel", "created_by"]
     date_hierarchy = "spent_at"
     raw_id_fields = ["funnel", "created_by"]
+
+    # Deletions go through the service so that syncing phones get tombstones.
+    def delete_model(self, request: HttpRequest, obj: Spending) -> None:
+        spendings_delete(spendings=Spending.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Spending]) -> None:
+        spendings_delete(spendings=queryset)

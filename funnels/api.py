@@ -24,10 +24,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from budget.api import Conflict, ErrorSerializer
+from budget.api import Conflict, ErrorSerializer, Gone
 from funnels import services
 from funnels.budget import local_midnight
-from funnels.models import Funnel, Spending, SpendingTombstone
+from funnels.models import TOMBSTONE_RETENTION, Funnel, Spending, SpendingTombstone
 from funnels.selectors import FunnelRow, figures_of, funnels_with_sums, overview_for, period_of
 from funnels.serializers import (
     DeletedFilterSerializer,
@@ -312,7 +312,10 @@ class DeletedSpendingsResponse(serializers.Serializer):
 class DeletedSpendingListView(APIView):
     @extend_schema(
         parameters=[DeletedFilterSerializer],
-        responses=DeletedSpendingsResponse,
+        responses={
+            200: DeletedSpendingsResponse,
+            410: OpenApiResponse(ErrorSerializer, description="`since` is older than 90 days."),
+        },
         summary="List deleted spendings (sync)",
     )
     def get(self, request: Request) -> Response:
@@ -320,6 +323,11 @@ class DeletedSpendingListView(APIView):
         params = _valid(
             DeletedFilterSerializer(data=request.query_params, context={"request": request})
         )
+        if params["since"] < timezone.now() - TOMBSTONE_RETENTION:
+            raise Gone(
+                "Deletions are kept for 90 days only: sync again from scratch "
+                "(GET spendings/ without updated_since)."
+            )
         server_time = sync_time()
         # A spending moved out of a shared funnel leaves a tombstone for the other members;
         # whoever still sees it is not told it is gone.

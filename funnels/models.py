@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -161,6 +161,9 @@ class Spending(models.Model):
     def clean(self) -> None:
         if self.amount is not None and self.amount <= 0:
             raise ValidationError({"amount": "The amount must be more than zero."})
+
+
+TOMBSTONE_RETENTION = timedelta(days=90)
 
 
 class SpendingTombstoneQuerySet(models.QuerySet["SpendingTombstone"]):

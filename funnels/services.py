@@ -16,7 +16,7 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from funnels.fields import to_money
-from funnels.models import Funnel, Spending, SpendingTombstone
+from funnels.models import TOMBSTONE_RETENTION, Funnel, Spending, SpendingTombstone
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -117,12 +117,22 @@ def funnel_delete(*, user: User, funnel: Funnel, move_to: Funnel | None = None) 
         _ensure_visible(user, move_to)
         if move_to.pk == funnel.pk:
             raise ValidationError({"move_to": "Pick another funnel to move the spendings to."})
+        if funnel.is_shared and not move_to.is_shared:
+            _tombstones_write(spendings=funnel.spendings.all())  # gone from the others' view
         funnel.spendings.update(funnel=move_to, updated_at=timezone.now())
-        deleted = 0
-    else:
-        deleted = funnel.spendings.count()
-        _tombstones_write(funnel=funnel, spendings=funnel.spendings.all())
-    funnel.delete()
+        funnel.delete()
+        return 0
+    return funnels_delete(funnels=Funnel.objects.filter(pk=funnel.pk))
+
+
+@transaction.atomic
+def funnels_delete(*, funnels: QuerySet[Funnel]) -> int:
+    """Delete funnels with their spendings, leaving tombstones (also used by the admin).
+
+    Returns how many spendings went with them.
+    """
+    deleted = spendings_delete(spendings=Spending.objects.filter(funnel__in=funnels))
+    funnels.delete()
     return deleted
 
 
@@ -233,9 +243,10 @@ def spending_update(*, user: User, spending: Spending, **changes: object) -> Spe
         spending.save()
         return spending
     with transaction.atomic():
-        spending.save()
         # Moved into a personal funnel: to the other members' phones it is as if deleted.
-        _tombstones_write(funnel=old_funnel, spendings=Spending.objects.filter(pk=spending.pk))
+        # (Written before the save, while the row still names the shared funnel.)
+        _tombstones_write(spendings=Spending.objects.filter(pk=spending.pk))
+        spending.save()
     return spending
 
 
@@ -243,27 +254,50 @@ def spending_update(*, user: User, spending: Spending, **changes: object) -> Spe
 def spending_delete(*, user: User, spending: Spending) -> None:
     """Delete a spending the member can see, leaving a tombstone for syncing clients."""
     _ensure_visible(user, spending.funnel)
-    _tombstones_write(funnel=spending.funnel, spendings=Spending.objects.filter(pk=spending.pk))
-    spending.delete()
+    spendings_delete(spendings=Spending.objects.filter(pk=spending.pk))
 
 
-def _tombstones_write(*, funnel: Funnel, spendings: QuerySet[Spending]) -> None:
-    ids = list(spendings.values_list("id", flat=True))
+@transaction.atomic
+def spendings_delete(*, spendings: QuerySet[Spending]) -> int:
+    """Delete spendings and leave a tombstone for each, so syncing clients learn of it.
+
+    The one path for every deletion (members, funnel deletion, the admin); returns the count.
+    """
+    _tombstones_write(spendings=spendings)
+    return spendings.delete()[1].get(Spending._meta.label, 0)
+
+
+def _tombstones_write(*, spendings: QuerySet[Spending]) -> None:
+    rows = spendings.values_list("id", "funnel_id", "funnel__household_id", "funnel__owner_id")
     now = timezone.now()
     # An id deleted before (then brought back by undo) gets a fresh tombstone.
     SpendingTombstone.objects.filter(pk__in=spendings.values("id")).delete()
     SpendingTombstone.objects.bulk_create(
-        [
+        (
             SpendingTombstone(
                 id=spending_id,
-                household_id=funnel.household_id,
-                owner_id=funnel.owner_id,
-                funnel_id=funnel.pk,
+                funnel_id=funnel_id,
+                household_id=household_id,
+                owner_id=owner_id,
                 deleted_at=now,
             )
-            for spending_id in ids
-        ],
+            for spending_id, funnel_id, household_id, owner_id in rows.iterator()
+        ),
         batch_size=500,
+    )
+
+
+def tombstones_flush() -> int:
+    """Forget deletions older than TOMBSTONE_RETENTION (`manage.py flush_expired`)."""
+    cutoff = timezone.now() - TOMBSTONE_RETENTION
+    return SpendingTombstone.objects.filter(deleted_at__lt=cutoff).delete()[0]
+
+
+def spendings_author_left(*, user: User) -> int:
+    """Show `user`'s spendings as by a former member (before the account goes), bumping
+    updated_at so that syncing clients learn of it too."""
+    return Spending.objects.filter(created_by=user).update(
+        created_by=None, updated_at=timezone.now()
     )
 
 

@@ -231,9 +231,10 @@ def test_deleted_lists_tombstones_since_a_time(api_client_for, user, food):
         id=uuid.uuid4(),
         household=user.household,
         funnel_id=food.pk,
-        deleted_at=datetime(2026, 1, 1, tzinfo=UTC),
+        deleted_at=datetime.now(UTC) - timedelta(days=60),
     )
-    before = client.get(f"{DELETED}?since=2026-06-01T00:00:00Z").json()["server_time"]
+    a_month_ago = (datetime.now(UTC) - timedelta(days=30)).isoformat().replace("+00:00", "Z")
+    before = client.get(f"{DELETED}?since={a_month_ago}").json()["server_time"]
     client.delete(f"{URL}{old.pk}/")
     response = client.get(f"{DELETED}?since={before}")
     assert response.status_code == 200
@@ -312,7 +313,9 @@ def test_a_spending_moved_into_a_personal_funnel_is_deleted_for_the_others(
     shared = FunnelFactory(household=user.household)
     spending = SpendingFactory(funnel=shared, created_by=member)
     since = (
-        api_client_for(member).get(f"{DELETED}?since=2000-01-01T00:00:00Z").json()["server_time"]
+        api_client_for(member)
+        .get(f"{DELETED}?since={datetime.now(UTC).isoformat()[:19]}Z")
+        .json()["server_time"]
     )
 
     response = api_client_for(user).patch(
@@ -337,3 +340,59 @@ def test_a_spending_moved_into_a_personal_funnel_is_deleted_for_the_others(
     assert api_client_for(user).delete(f"{URL}{spending.pk}/").status_code == 204
     bobs_view = api_client_for(member).get(f"{DELETED}?since={since}").json()["results"]
     assert [t["id"] for t in bobs_view] == [str(spending.pk)]
+
+
+def test_admin_deletions_leave_tombstones(user):
+    from funnels.models import Spending, SpendingTombstone
+    from funnels.tests.factories import FunnelFactory, SpendingFactory
+
+    funnel = FunnelFactory(household=user.household)
+    one, two = SpendingFactory.create_batch(2, funnel=funnel, created_by=user)
+    from django.contrib.admin.sites import site
+
+    model_admin = site._registry[Spending]
+    model_admin.delete_queryset(None, Spending.objects.filter(pk=one.pk))
+    assert set(SpendingTombstone.objects.values_list("pk", flat=True)) == {one.pk}
+    site._registry[type(funnel)].delete_model(None, funnel)
+    assert set(SpendingTombstone.objects.values_list("pk", flat=True)) == {one.pk, two.pk}
+    assert not Spending.objects.filter(pk=two.pk).exists()
+
+
+def test_a_deleted_members_spendings_change_for_syncing_phones(user, member):
+    from accounts.services import user_delete
+    from funnels.models import Spending
+    from funnels.tests.factories import FunnelFactory, SpendingFactory
+
+    shared = FunnelFactory(household=user.household)
+    spending = SpendingFactory(funnel=shared, created_by=member)
+    before = Spending.objects.get(pk=spending.pk).updated_at
+    user_delete(user=member)
+    after = Spending.objects.get(pk=spending.pk)
+    assert after.created_by is None
+    assert after.updated_at > before
+
+
+def test_deletions_older_than_the_retention_are_gone(user, api_client_for):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from funnels.models import SpendingTombstone
+    from funnels.services import spending_delete, tombstones_flush
+    from funnels.tests.factories import FunnelFactory, SpendingFactory
+
+    funnel = FunnelFactory(household=user.household)
+    old, recent = SpendingFactory.create_batch(2, funnel=funnel, created_by=user)
+    spending_delete(user=user, spending=old)
+    spending_delete(user=user, spending=recent)
+    SpendingTombstone.objects.filter(pk=old.pk).update(
+        deleted_at=timezone.now() - timedelta(days=91)
+    )
+    assert tombstones_flush() == 1
+    assert list(SpendingTombstone.objects.values_list("pk", flat=True)) == [recent.pk]
+
+    client = api_client_for(user)
+    too_old = (timezone.now() - timedelta(days=91)).isoformat()
+    response = client.get("/api/v1/spendings/deleted/", {"since": too_old})
+    assert response.status_code == 410
+    assert "from scratch" in response.json()["detail"]

@@ -7,9 +7,11 @@ shared funnels but not her personal ones. Both get 404 and the database stays as
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from funnels.models import Funnel, Spending, SpendingTombstone
 from funnels.tests.factories import FunnelFactory, SpendingFactory
@@ -163,7 +165,8 @@ def test_deleted_list_hides_other_members_personal_deletions(
 ):
     api_client_for(user).delete(f"/api/v1/spendings/{alices['personal_spending'].pk}/")
     api_client_for(user).delete(f"/api/v1/spendings/{alices['shared_spending'].pk}/")
-    url = "/api/v1/spendings/deleted/?since=2000-01-01T00:00:00Z"
+    a_month_ago = (timezone.now() - timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    url = f"/api/v1/spendings/deleted/?since={a_month_ago}"
     ids = lambda who: {t["id"] for t in api_client_for(who).get(url).json()["results"]}  # noqa: E731
     assert ids(user) == {str(alices["personal_spending"].pk), str(alices["shared_spending"].pk)}
     assert ids(member) == {str(alices["shared_spending"].pk)}

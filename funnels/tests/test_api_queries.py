@@ -21,7 +21,9 @@ ENDPOINTS = [
     "/api/v1/overview/?date=2026-01-15",
     "/api/v1/spendings/",
     "/api/v1/spendings/?updated_since=2000-01-01T00:00:00Z&since=2000-01-01",
-    "/api/v1/spendings/deleted/?since=2000-01-01T00:00:00Z",
+    # Deletions are kept 90 days: ask from a month ago.
+    "/api/v1/spendings/deleted/?since="
+    + (timezone.now() - timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ"),
 ]
 
 

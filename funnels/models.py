@@ -43,12 +43,20 @@ class ColorField(models.CharField):
         return value.strip().lower() if isinstance(value, str) else value
 
 
+def visible_to_q(user: User, prefix: str = "") -> models.Q:
+    """The one visibility rule: in the member's household, and shared or their own.
+
+    `prefix` reaches the funnel's household/owner fields from another model ("funnel__").
+    """
+    return models.Q(**{f"{prefix}household_id": user.household_id}) & (
+        models.Q(**{f"{prefix}owner__isnull": True}) | models.Q(**{f"{prefix}owner_id": user.pk})
+    )
+
+
 class FunnelQuerySet(models.QuerySet["Funnel"]):
     def visible_to(self, user: User) -> FunnelQuerySet:
         """The member's own personal funnels and every shared funnel of their household."""
-        return self.filter(household_id=user.household_id).filter(
-            models.Q(owner__isnull=True) | models.Q(owner_id=user.pk)
-        )
+        return self.filter(visible_to_q(user))
 
     def in_display_order(self) -> FunnelQuerySet:
         return self.order_by("position", "created_at")
@@ -111,9 +119,7 @@ class Funnel(models.Model):
 class SpendingQuerySet(models.QuerySet["Spending"]):
     def visible_to(self, user: User) -> SpendingQuerySet:
         """Spendings from funnels the member can see."""
-        return self.filter(funnel__household_id=user.household_id).filter(
-            models.Q(funnel__owner__isnull=True) | models.Q(funnel__owner_id=user.pk)
-        )
+        return self.filter(visible_to_q(user, prefix="funnel__"))
 
     def between(self, start: datetime, end: datetime) -> SpendingQuerySet:
         """Spendings with start <= spent_at < end."""
@@ -170,9 +176,7 @@ TOMBSTONE_RETENTION = timedelta(days=90)
 class SpendingTombstoneQuerySet(models.QuerySet["SpendingTombstone"]):
     def visible_to(self, user: User) -> SpendingTombstoneQuerySet:
         """Deletions from funnels the member could see: shared ones and their own."""
-        return self.filter(household_id=user.household_id).filter(
-            models.Q(owner__isnull=True) | models.Q(owner_id=user.pk)
-        )
+        return self.filter(visible_to_q(user))
 
 
 class SpendingTombstone(models.Model):

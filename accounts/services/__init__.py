@@ -1,0 +1,96 @@
+"""Writes of the accounts app, one module per feature; import them from here.
+
+Every function is keyword-only and the one place its rule lives: the HTML views, the API, the
+admin and the management commands call these. Input errors are Django ValidationErrors keyed
+by field; a failed sign-in is `None` (the caller gives the same answer whatever failed).
+"""
+
+from __future__ import annotations
+
+from accounts.services.enrolment import (
+    Enrolment,
+)
+from accounts.services.households import (
+    INVITE_TTL,
+    account_delete,
+    household_create,
+    household_join,
+    household_update,
+    invite_create,
+    invite_revoke,
+    member_remove,
+    user_delete,
+    user_update,
+)
+from accounts.services.maintenance import (
+    KEEP_FINISHED,
+    expired_state_flush,
+)
+from accounts.services.recovery import (
+    RECOVERY_CODE_COUNT,
+    REENROLMENT_LINK_TTL,
+    authenticator_reenrol_confirm,
+    authenticator_reenrol_pending,
+    authenticator_reenrol_start,
+    recovery_codes_regenerate,
+    recovery_codes_reset,
+    reenrolment_link_complete,
+    reenrolment_link_issue,
+    reenrolment_link_open,
+)
+from accounts.services.registration import (
+    REGISTRATION_TTL,
+    pending_registrations_flush,
+    registration_confirm,
+    registration_pending,
+    registration_start,
+)
+from accounts.services.signin import (
+    WRONG_CODE,
+    SignIn,
+    TooManyAttempts,
+    code_verify,
+    credentials_verify,
+    device_session_current_or_start,
+    device_session_end,
+    device_session_start,
+)
+
+__all__ = [
+    "INVITE_TTL",
+    "KEEP_FINISHED",
+    "RECOVERY_CODE_COUNT",
+    "REENROLMENT_LINK_TTL",
+    "REGISTRATION_TTL",
+    "WRONG_CODE",
+    "Enrolment",
+    "SignIn",
+    "TooManyAttempts",
+    "account_delete",
+    "authenticator_reenrol_confirm",
+    "authenticator_reenrol_pending",
+    "authenticator_reenrol_start",
+    "code_verify",
+    "credentials_verify",
+    "device_session_current_or_start",
+    "device_session_end",
+    "device_session_start",
+    "expired_state_flush",
+    "household_create",
+    "household_join",
+    "household_update",
+    "invite_create",
+    "invite_revoke",
+    "member_remove",
+    "pending_registrations_flush",
+    "recovery_codes_regenerate",
+    "recovery_codes_reset",
+    "reenrolment_link_complete",
+    "reenrolment_link_issue",
+    "reenrolment_link_open",
+    "registration_confirm",
+    "registration_pending",
+    "registration_start",
+    "user_delete",
+    "user_update",
+]

@@ -1,0 +1,150 @@
+"""Households: founding, joining, settings, invites, members, profile, deletion (SPEC §3.5-3.6)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+from accounts.models import (
+    DeviceSession,
+    Household,
+    Invite,
+    Role,
+    User,
+)
+from accounts.services.signin import _browser_sessions_delete, _require_code
+from funnels.services import funnel_create_defaults, spendings_author_left
+
+INVITE_TTL = timedelta(days=7)
+
+
+# --- Households -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def household_create(*, owner: User, name: str = "") -> Household:
+    """Found a household with `owner` as its owner and give them the default funnels."""
+    household = Household(name=name or f"{owner.name}'s household")
+    household.full_clean()
+    household.save()
+    owner.household = household
+    owner.role = Role.OWNER
+    owner.save(update_fields=["household", "role"])
+    funnel_create_defaults(user=owner)
+    return household
+
+
+@transaction.atomic
+def household_join(*, user: User, household: Household) -> None:
+    """Add `user` to an existing household as a member, with the default funnels."""
+    user.household = household
+    user.role = Role.MEMBER
+    user.save(update_fields=["household", "role"])
+    funnel_create_defaults(user=user)
+
+
+_HOUSEHOLD_FIELDS = {"name", "currency", "timezone", "period_start_day", "allowance_mode"}
+
+
+def _ensure_owner(user: User) -> None:
+    if not user.is_owner or user.household_id is None:
+        raise PermissionDenied("Only the owner of the household can do this.")
+
+
+@transaction.atomic
+def household_update(*, user: User, **changes: object) -> Household:
+    """Change the household's name, currency, time zone, period start day or allowance mode."""
+    _ensure_owner(user)
+    unknown = set(changes) - _HOUSEHOLD_FIELDS
+    if unknown:
+        raise TypeError(f"household_update got unknown fields {sorted(unknown)}")
+    household = Household.objects.select_for_update().get(pk=user.household_id)
+    for field, value in changes.items():
+        if field == "currency" and isinstance(value, str):
+            value = value.strip().upper()
+        if field == "name" and isinstance(value, str):
+            value = value.strip()
+        setattr(household, field, value)
+    household.full_clean()
+    household.save()
+    return household
+
+
+def user_update(*, user: User, display_name: str) -> User:
+    """Change what the household sees as the user's name."""
+    user.display_name = (display_name or "").strip()
+    user.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
+    user.save(update_fields=["display_name"])
+    return user
+
+
+# --- Invites and members (SPEC §3.5) -----------------------------------------------------------
+
+
+def invite_create(*, user: User) -> Invite:
+    """A single-use invite to the owner's household, valid for 7 days."""
+    _ensure_owner(user)
+    now = timezone.now()
+    return Invite.objects.create(
+        code=secrets.token_urlsafe(16),
+        household_id=user.household_id,
+        created_by=user,
+        created_at=now,
+        expires_at=now + INVITE_TTL,
+    )
+
+
+def invite_revoke(*, user: User, invite: Invite) -> None:
+    """Revoke an invite of the owner's household (a used one stays as it was)."""
+    _ensure_owner(user)
+    if invite.household_id != user.household_id:
+        raise PermissionDenied("This invite is not of your household.")
+    Invite.objects.filter(pk=invite.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def member_remove(*, user: User, member: User) -> None:
+    """The owner removes a member: their account ends exactly as a deletion (SPEC §3.5)."""
+    _ensure_owner(user)
+    if member.household_id != user.household_id:
+        raise PermissionDenied("This person is not in your household.")
+    if member.pk == user.pk:
+        raise ValidationError("To leave the household, delete your own account.")
+    user_delete(user=member)
+
+
+def account_delete(*, user: User, code: str) -> None:
+    """Delete one's own account after typing a current code (SPEC §3.6)."""
+    _require_code(user, code)
+    user_delete(user=user)
+
+
+@transaction.atomic
+def user_delete(*, user: User) -> None:
+    """End an account and leave nothing orphaned.
+
+    Personal funnels and their spendings go with the user; spendings in shared funnels stay
+    with created_by = NULL ("a former member"). When the owner leaves and others remain, the
+    longest-standing member becomes the owner; the last member takes the household with them.
+    Devices, device sessions, recovery codes and tokens go too, which signs the user out
+    everywhere at once.
+    """
+    OutstandingToken.objects.filter(user=user).delete()  # their FK is SET_NULL, not CASCADE
+    _browser_sessions_delete(DeviceSession.objects.filter(user=user))
+    if user.household_id is None:
+        user.delete()
+        return
+    household = Household.objects.select_for_update().get(pk=user.household_id)
+    others = household.members.exclude(pk=user.pk).order_by("date_joined", "pk")
+    successor = others.first()
+    if successor is None:
+        household.delete()  # cascades to the user, funnels, spendings and invites
+        return
+    if user.is_owner:
+        User.objects.filter(pk=successor.pk).update(role=Role.OWNER)
+    spendings_author_left(user=user)
+    user.delete()

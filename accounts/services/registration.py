@@ -1,0 +1,130 @@
+"""Passwordless registration (SPEC §3.1): pending user, first code, household, recovery codes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import (
+    DeviceKind,
+    Invite,
+    User,
+)
+from accounts.services.enrolment import Enrolment, _new_totp_device
+from accounts.services.households import household_create, household_join
+from accounts.services.recovery import recovery_codes_reset
+from accounts.services.signin import WRONG_CODE, SignIn, _verify, device_session_start
+
+REGISTRATION_TTL = timedelta(minutes=10)
+
+
+# --- Registration (SPEC §3.1) -----------------------------------------------------------------
+
+
+def pending_registrations_flush() -> int:
+    """Delete registrations not confirmed within REGISTRATION_TTL; returns how many."""
+    expired = User.objects.filter(registration_expires_at__lte=timezone.now())
+    count = expired.count()
+    expired.delete()
+    return count
+
+
+def _invite_usable(code: str) -> Invite:
+    invite = Invite.objects.usable().filter(code=code.strip()).first() if code.strip() else None
+    if invite is None:
+        raise ValidationError(
+            {"invite": "This invite is not valid: it was used, revoked or has expired."}
+        )
+    return invite
+
+
+@transaction.atomic
+def registration_start(
+    *, username: str, display_name: str = "", invite_code: str = ""
+) -> Enrolment:
+    """Create a pending user with an unconfirmed TOTP device; it expires in 10 minutes.
+
+    An expired pending registration holding the username is deleted first.
+    """
+    username = (username or "").strip()
+    invite = _invite_usable(invite_code) if invite_code else None
+    User.objects.filter(
+        username__iexact=username, registration_expires_at__lte=timezone.now()
+    ).delete()
+    if username and User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": "This username is taken."})
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                username,
+                display_name=(display_name or "").strip(),
+                household=None,
+                registration_expires_at=timezone.now() + REGISTRATION_TTL,
+                registration_invite=invite,
+            )
+    except IntegrityError:  # a concurrent registration took the name between check and insert
+        raise ValidationError({"username": "This username is taken."}) from None
+    return Enrolment(user=user, device=_new_totp_device(user))
+
+
+def registration_pending(*, username: str) -> Enrolment | None:
+    """The enrolment of a registration still waiting for its first code, if any."""
+    user = User.objects.filter(
+        username__iexact=(username or "").strip(), registration_expires_at__gt=timezone.now()
+    ).first()
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first() if user else None
+    return Enrolment(user=user, device=device) if device else None
+
+
+@transaction.atomic
+def registration_confirm(
+    *, username: str, code: str, kind: str = DeviceKind.WEB, user_agent: str = ""
+) -> SignIn:
+    """Confirm a pending registration with the first code: household, funnels, sign-in.
+
+    Joins the invited household when the registration came with an invite (claimed here, so a
+    used or revoked invite fails now), otherwise founds a new one. Returns the 10 new recovery
+    codes, which exist in plain text only in this return value.
+    """
+    user = (
+        User.objects.select_for_update()
+        .filter(username__iexact=(username or "").strip(), registration_expires_at__isnull=False)
+        .first()
+    )
+    if user is None or user.registration_expires_at <= timezone.now():
+        raise ValidationError(
+            {
+                "username": "No registration is waiting for this username (they expire after 10 "
+                "minutes). Start again."
+            }
+        )
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None or not _verify(user, device, code):
+        raise ValidationError({"code": WRONG_CODE})
+    TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
+    device.confirmed = True
+    invite = user.registration_invite
+    if invite is not None:
+        claimed = (
+            Invite.objects.usable()
+            .filter(pk=invite.pk)
+            .update(used_at=timezone.now(), used_by=user)
+        )
+        if not claimed:
+            raise ValidationError(
+                {"invite": "This invite was used, revoked or expired in the meantime."}
+            )
+    user.registration_expires_at = None
+    user.registration_invite = None
+    user.save(update_fields=["registration_expires_at", "registration_invite"])
+    if invite is not None:
+        household_join(user=user, household=invite.household)
+    else:
+        household_create(owner=user)
+    codes = recovery_codes_reset(user=user)
+    session = device_session_start(user=user, kind=kind, user_agent=user_agent)
+    return SignIn(user=user, device=device, session=session, recovery_codes=tuple(codes))

@@ -1,0 +1,169 @@
+"""Codes and sign-in (SPEC §3.2) and device sessions: one active device (SPEC §3.3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import django_otp
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django_otp.models import Device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import (
+    DeviceKind,
+    DeviceSession,
+    RecoveryDevice,
+    User,
+)
+from accounts.throttling import login_attempt_start, login_attempt_succeeded
+from accounts.tokens import refresh_tokens_revoke
+
+WRONG_CODE = "That code is not right. Type the current 6-digit code from your authenticator."
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """A completed sign-in: who, with which device, on which new device session."""
+
+    user: User
+    device: Device
+    session: DeviceSession
+    recovery_codes: tuple[str, ...] = ()
+
+
+# --- Codes and sign-in (SPEC §3.2) -------------------------------------------------------------
+
+
+def _normalize_code(code: object) -> str:
+    return "".join(str(code or "").split())
+
+
+def _verify(user: User, device: Device, code: object) -> bool:
+    """Check `code` on `device` through django-otp: the device row is locked while checking.
+
+    django_otp.verify_token loads the device with SELECT ... FOR UPDATE inside a transaction
+    and saves last_t on success, so a TOTP code (or a recovery code) passes only once even when
+    it arrives on several requests at the same moment.
+    """
+    return django_otp.verify_token(user, device.persistent_id, _normalize_code(code)) is not None
+
+
+def code_verify(*, user: User, code: object) -> Device | None:
+    """The device that accepts `code` for `user` (their TOTP app or a recovery code), once."""
+    code = _normalize_code(code)
+    if not code or len(code) > 32:
+        return None
+    if code.isdigit() and len(code) == 6:
+        # The confirmed authenticator; a user created by createadmin has only an unconfirmed
+        # one, which its first successful sign-in confirms.
+        device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "-id").first()
+        if device is None or not _verify(user, device, code):
+            return None
+        if not device.confirmed:
+            TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
+            device.confirmed = True
+        return device
+    recovery = RecoveryDevice.objects.filter(user=user).first()
+    if recovery is None or not _verify(user, recovery, code):
+        return None
+    return recovery
+
+
+def credentials_verify(*, username: str, code: object) -> tuple[User, Device] | None:
+    """The user and device for a username and code, or None whatever was wrong."""
+    user = User.objects.filter(
+        username__iexact=(username or "").strip(),
+        registration_expires_at__isnull=True,
+        is_active=True,
+        household__isnull=False,
+    ).first()
+    if user is None:
+        return None
+    device = code_verify(user=user, code=code)
+    return (user, device) if device is not None else None
+
+
+class TooManyAttempts(ValidationError):
+    """Too many wrong codes for this user in the current throttle window.
+
+    A ValidationError on "code" (so a form shows it), with `retry_after` seconds for a 429.
+    """
+
+    def __init__(self, retry_after: int) -> None:
+        minutes = max(1, round(retry_after / 60))
+        super().__init__({"code": f"Too many wrong codes. Try again in about {minutes} min."})
+        self.retry_after = retry_after
+
+
+def _require_code(user: User, code: object) -> Device:
+    """The device that accepts a current code of a signed-in user, or a ValidationError.
+
+    Wrong codes count against the same per-username throttle as sign-in, so a stolen session
+    cannot guess its way to new recovery codes. Call it outside any transaction: the attempt
+    count is written to the database cache and must not be rolled back with the error.
+    """
+    throttled = login_attempt_start(username=user.username, address=None)
+    if throttled is not None:
+        raise TooManyAttempts(throttled.retry_after)
+    device = code_verify(user=user, code=code)
+    if device is None:
+        raise ValidationError({"code": WRONG_CODE})
+    login_attempt_succeeded(username=user.username, address=None)
+    return device
+
+
+# --- Device sessions (SPEC §3.3) ---------------------------------------------------------------
+
+
+@transaction.atomic
+def device_session_start(*, user: User, kind: str, user_agent: str = "") -> DeviceSession:
+    """Start a device session for a sign-in; with SINGLE_ACTIVE_DEVICE end every other one.
+
+    Ending means: the user's current session id moves to this one (older browser sessions and
+    access tokens compare against it on their next request) and every outstanding refresh token
+    of the user is blacklisted.
+    """
+    session = DeviceSession.objects.create(
+        user=user, kind=kind, user_agent=(user_agent or "")[:300]
+    )
+    if settings.SINGLE_ACTIVE_DEVICE:
+        others = DeviceSession.objects.filter(user=user, ended_at__isnull=True).exclude(
+            pk=session.pk
+        )
+        _browser_sessions_delete(others)
+        others.update(ended_at=timezone.now())
+        refresh_tokens_revoke(user=user)
+    User.objects.filter(pk=user.pk).update(current_device_session=session)
+    user.current_device_session = session
+    return session
+
+
+def device_session_current_or_start(*, user: User, kind: str = DeviceKind.API) -> DeviceSession:
+    """The user's current live device session, or a new one (tests and tools, not sign-in)."""
+    current = DeviceSession.objects.filter(
+        pk=user.current_device_session_id, user=user, ended_at__isnull=True
+    ).first()
+    return current or device_session_start(user=user, kind=kind)
+
+
+def _browser_sessions_delete(device_sessions: QuerySet[DeviceSession]) -> None:
+    """Delete the Django sessions of these device sessions' browsers (signed out at once)."""
+    keys = device_sessions.exclude(session_key="").values("session_key")
+    Session.objects.filter(session_key__in=keys).delete()
+
+
+@transaction.atomic
+def device_session_end(*, user: User, session_id: object) -> None:
+    """Sign one device out: end its session and revoke its refresh tokens."""
+    ending = DeviceSession.objects.filter(pk=session_id, user=user, ended_at__isnull=True)
+    _browser_sessions_delete(ending)
+    ending.update(ended_at=timezone.now())
+    refresh_tokens_revoke(user=user, session_id=str(session_id))
+    User.objects.filter(pk=user.pk, current_device_session_id=session_id).update(
+        current_device_session=None
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from accounts import api
+from accounts import api, api_household
 
 urlpatterns = [
     path("auth/register/", api.RegisterView.as_view(), name="api-register"),
@@ -12,13 +12,17 @@ urlpatterns = [
     path("auth/login/", api.LoginView.as_view(), name="api-login"),
     path("auth/refresh/", api.RefreshView.as_view(), name="api-refresh"),
     path("auth/logout/", api.LogoutView.as_view(), name="api-logout"),
-    path("me/", api.MeView.as_view(), name="api-me"),
-    path("household/", api.HouseholdView.as_view(), name="api-household"),
-    path("household/invites/", api.InviteListView.as_view(), name="api-invites"),
-    path("household/invites/<str:code>/", api.InviteDetailView.as_view(), name="api-invite-detail"),
+    path("me/", api_household.MeView.as_view(), name="api-me"),
+    path("household/", api_household.HouseholdView.as_view(), name="api-household"),
+    path("household/invites/", api_household.InviteListView.as_view(), name="api-invites"),
+    path(
+        "household/invites/<str:code>/",
+        api_household.InviteDetailView.as_view(),
+        name="api-invite-detail",
+    ),
     path(
         "household/members/<str:username>/",
-        api.MemberDetailView.as_view(),
+        api_household.MemberDetailView.as_view(),
         name="api-member-detail",
     ),
 ]

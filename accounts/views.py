@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
@@ -36,6 +35,7 @@ from accounts.throttling import (
     registration_record,
     registration_throttle_check,
 )
+from budget.forms import apply_errors
 
 PENDING_REGISTRATION_KEY = "pending_registration"
 LOGIN_FAILED = "That username and code do not match. Check both and try again."
@@ -53,15 +53,6 @@ def _next_url(request: HttpRequest) -> str:
     ):
         return wanted
     return resolve_url(settings.LOGIN_REDIRECT_URL)
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form, by field where the form has the field."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _throttled(request: HttpRequest, username: str) -> HttpResponse | None:
@@ -136,7 +127,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 invite_code=form.cleaned_data["invite"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_errors(form, error)
         else:
             registration_record(address=client_address(request))
             request.session[PENDING_REGISTRATION_KEY] = enrolment.user.username
@@ -166,7 +157,7 @@ def register_confirm(request: HttpRequest) -> HttpResponse:
                 user_agent=_user_agent(request),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_errors(form, error)
         else:
             login_attempt_succeeded(username=username, address=client_address(request))
             browser_sign_in(request, sign_in)
@@ -212,7 +203,7 @@ def reenrol(request: HttpRequest, token: str) -> HttpResponse:
                 user_agent=_user_agent(request),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_errors(form, error)
         else:
             login_attempt_succeeded(username=username, address=client_address(request))
             browser_sign_in(request, sign_in)

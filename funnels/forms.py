@@ -49,15 +49,6 @@ def money_from(value: str, *, field_label: str = "amount") -> Decimal:
     return to_money(value)
 
 
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has it."""
-    if hasattr(exc, "error_dict"):
-        for field, messages in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, exc.messages)
-
-
 class SpendingForm(forms.Form):
     """Amount and funnel (the two clicks), with an optional note and time."""
 

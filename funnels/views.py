@@ -22,8 +22,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from budget.forms import apply_errors
 from funnels import services
-from funnels.forms import HistoryFilterForm, SpendingEditForm, SpendingForm, apply_errors
+from funnels.forms import HistoryFilterForm, SpendingEditForm, SpendingForm
 from funnels.models import Spending
 from funnels.selectors import funnels_visible_to, overview_for, spending_history
 from funnels.templatetags.money import money

@@ -10,8 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from budget.forms import apply_errors
 from funnels import services
-from funnels.forms import COMMON_EMOJI, PALETTE, FunnelDeleteForm, FunnelForm, apply_errors
+from funnels.forms import COMMON_EMOJI, PALETTE, FunnelDeleteForm, FunnelForm
 from funnels.models import Funnel
 from funnels.selectors import funnels_visible_to
 

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.models import User
-from funnels.forms import CodeForm, DisplayNameForm, HouseholdSettingsForm, apply_errors
+from budget.forms import apply_errors
+from funnels.forms import CodeForm, DisplayNameForm, HouseholdSettingsForm
 from funnels.views import household_time
 
 TIME_ZONES = sorted(zoneinfo.available_timezones())

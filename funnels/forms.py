@@ -68,10 +68,8 @@ class SpendingForm(forms.Form):
         self.fields["funnel"].queryset = Funnel.objects.visible_to(user)
 
     def clean_amount(self) -> Decimal:
-        amount = money_from(self.cleaned_data.get("amount", ""))
-        if amount <= 0:
-            raise ValidationError("The amount must be more than zero.", code="min_value")
-        return amount
+        # Only parsing here: that it is more than zero is the model's rule (Spending.clean).
+        return money_from(self.cleaned_data.get("amount", ""))
 
 
 class SpendingEditForm(SpendingForm):

@@ -6,12 +6,24 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from accounts.models import User
 from accounts.services import household_create, household_join
 from accounts.tests.factories import UserFactory
 from accounts.tokens import token_pair_for
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(request: pytest.FixtureRequest) -> None:
+    """Each database test starts with an empty cache: throttle counters must not leak between
+    tests (the cache is a table that is not a model, so the test flush keeps its rows)."""
+    if "django_db_setup" not in request.fixturenames:
+        return
+    request.getfixturevalue("django_db_setup")  # the test database exists before we touch it
+    with request.getfixturevalue("django_db_blocker").unblock():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -25,10 +25,6 @@ from accounts import services
 from accounts.models import DeviceKind
 from accounts.throttling import (
     client_address,
-    login_attempt_start,
-    login_attempt_succeeded,
-    registration_record,
-    registration_throttle_check,
 )
 from accounts.tokens import InvalidRefreshToken, token_logout, token_pair_issue, token_pair_rotate
 from budget.api import ErrorSerializer
@@ -131,16 +127,15 @@ class RegisterView(AuthView):
     )
     def post(self, request: Request) -> Response:
         data = _valid(RegisterSerializer, request)
-        address = client_address(request)
-        throttled = registration_throttle_check(address=address)
-        if throttled is not None:
-            raise exceptions.Throttled(wait=throttled.retry_after)
-        enrolment = services.registration_start(
-            username=data["username"],
-            display_name=data.get("display_name", ""),
-            invite_code=data.get("invite", ""),
-        )
-        registration_record(address=address)
+        try:
+            enrolment = services.registration_start(
+                username=data["username"],
+                display_name=data.get("display_name", ""),
+                invite_code=data.get("invite", ""),
+                address=client_address(request),
+            )
+        except services.TooManyRegistrations as exc:
+            raise exceptions.Throttled(wait=exc.retry_after) from None
         return Response(EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
 
 
@@ -159,18 +154,16 @@ class RegisterConfirmView(AuthView):
     )
     def post(self, request: Request) -> Response:
         data = _valid(ConfirmSerializer, request)
-        # Throttled like sign-in: guessing the first code would take over the registration.
-        address = client_address(request)
-        throttled = login_attempt_start(username=data["username"], address=address)
-        if throttled is not None:
-            raise exceptions.Throttled(wait=throttled.retry_after)
-        sign_in = services.registration_confirm(
-            username=data["username"],
-            code=data["code"],
-            kind=DeviceKind.API,
-            user_agent=_user_agent(request),
-        )
-        login_attempt_succeeded(username=data["username"], address=address)
+        try:
+            sign_in = services.registration_confirm(
+                username=data["username"],
+                code=data["code"],
+                address=client_address(request),
+                kind=DeviceKind.API,
+                user_agent=_user_agent(request),
+            )
+        except services.TooManyAttempts as exc:
+            raise exceptions.Throttled(wait=exc.retry_after) from None
         body = {
             **token_pair_issue(device_session=sign_in.session),
             "recovery_codes": list(sign_in.recovery_codes),
@@ -194,19 +187,19 @@ class LoginView(AuthView):
     )
     def post(self, request: Request) -> Response:
         data = _valid(LoginSerializer, request)
-        address = client_address(request)
-        throttled = login_attempt_start(username=data["username"], address=address)
-        if throttled is not None:
-            raise exceptions.Throttled(wait=throttled.retry_after)
-        verified = services.credentials_verify(username=data["username"], code=data["code"])
-        if verified is None:
-            raise exceptions.AuthenticationFailed("That username and code do not match.")
-        login_attempt_succeeded(username=data["username"], address=address)
-        user, _device = verified
-        session = services.device_session_start(
-            user=user, kind=DeviceKind.API, user_agent=_user_agent(request)
-        )
-        return Response(TokenPairSerializer(token_pair_issue(device_session=session)).data)
+        try:
+            sign_in = services.sign_in(
+                username=data["username"],
+                code=data["code"],
+                address=client_address(request),
+                kind=DeviceKind.API,
+                user_agent=_user_agent(request),
+            )
+        except services.TooManyAttempts as exc:
+            raise exceptions.Throttled(wait=exc.retry_after) from None
+        except services.SignInFailed:
+            raise exceptions.AuthenticationFailed("That username and code do not match.") from None
+        return Response(TokenPairSerializer(token_pair_issue(device_session=sign_in.session)).data)
 
 
 class RefreshView(AuthView):

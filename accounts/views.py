@@ -17,24 +17,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.forms import EnrolCodeForm, LoginForm, RegisterForm
 from accounts.models import DeviceKind
 from accounts.services import (
-    SignIn,
-    credentials_verify,
-    device_session_start,
+    SignInFailed,
+    TooManyAttempts,
+    TooManyRegistrations,
     reenrolment_link_complete,
     reenrolment_link_open,
     registration_confirm,
     registration_pending,
     registration_start,
+    sign_in,
 )
 from accounts.sessions import browser_sign_in, browser_sign_out
-from accounts.throttling import (
-    Throttled,
-    client_address,
-    login_attempt_start,
-    login_attempt_succeeded,
-    registration_record,
-    registration_throttle_check,
-)
+from accounts.throttling import client_address
 from budget.forms import apply_errors
 
 PENDING_REGISTRATION_KEY = "pending_registration"
@@ -55,13 +49,9 @@ def _next_url(request: HttpRequest) -> str:
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
-def _throttled(request: HttpRequest, username: str) -> HttpResponse | None:
-    """Count a code attempt; a 429 page when the username or address is over its limit."""
-    throttled = login_attempt_start(username=username, address=client_address(request))
-    return None if throttled is None else _too_many(request, throttled)
-
-
-def _too_many(request: HttpRequest, throttled: Throttled) -> HttpResponse:
+def _too_many(
+    request: HttpRequest, throttled: TooManyAttempts | TooManyRegistrations
+) -> HttpResponse:
     """429 with Retry-After."""
     response = render(
         request,
@@ -80,24 +70,23 @@ def login(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     context = {"form": form, "next": _next_url(request)}
     if request.method == "POST" and form.is_valid():
-        username, code = form.cleaned_data["username"], form.cleaned_data["code"]
-        address = client_address(request)
-        throttled = login_attempt_start(username=username, address=address)
-        if throttled is not None:
+        try:
+            signed_in = sign_in(
+                username=form.cleaned_data["username"],
+                code=form.cleaned_data["code"],
+                address=client_address(request),
+                kind=DeviceKind.WEB,
+                user_agent=_user_agent(request),
+            )
+        except TooManyAttempts as throttled:
             context["retry_after_minutes"] = max(1, round(throttled.retry_after / 60))
             response = render(request, "accounts/login.html", context, status=429)
             response["Retry-After"] = str(throttled.retry_after)
             return response
-        verified = credentials_verify(username=username, code=code)
-        if verified is None:
+        except SignInFailed:
             form.add_error(None, LOGIN_FAILED)
         else:
-            login_attempt_succeeded(username=username, address=address)
-            user, device = verified
-            session = device_session_start(
-                user=user, kind=DeviceKind.WEB, user_agent=_user_agent(request)
-            )
-            browser_sign_in(request, SignIn(user=user, device=device, session=session))
+            browser_sign_in(request, signed_in)
             return redirect(context["next"])
     return render(request, "accounts/login.html", context, status=400 if form.errors else 200)
 
@@ -117,19 +106,18 @@ def register(request: HttpRequest) -> HttpResponse:
         request.POST or None, initial={"invite": request.GET.get("invite", "")[:64]}
     )
     if request.method == "POST" and form.is_valid():
-        throttled = registration_throttle_check(address=client_address(request))
-        if throttled is not None:
-            return _too_many(request, throttled)
         try:
             enrolment = registration_start(
                 username=form.cleaned_data["username"],
                 display_name=form.cleaned_data["display_name"],
                 invite_code=form.cleaned_data["invite"],
+                address=client_address(request),
             )
+        except TooManyRegistrations as throttled:
+            return _too_many(request, throttled)
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            registration_record(address=client_address(request))
             request.session[PENDING_REGISTRATION_KEY] = enrolment.user.username
             return redirect("accounts:register-confirm")
     status = 400 if form.errors else 200
@@ -147,26 +135,26 @@ def register_confirm(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:register")
     form = EnrolCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if (throttled := _throttled(request, username)) is not None:
-            return throttled
         try:
-            sign_in = registration_confirm(
+            signed_in = registration_confirm(
                 username=username,
                 code=form.cleaned_data["code"],
+                address=client_address(request),
                 kind=DeviceKind.WEB,
                 user_agent=_user_agent(request),
             )
+        except TooManyAttempts as throttled:
+            return _too_many(request, throttled)
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            login_attempt_succeeded(username=username, address=client_address(request))
-            browser_sign_in(request, sign_in)
+            browser_sign_in(request, signed_in)
             request.session.pop(PENDING_REGISTRATION_KEY, None)
             # Shown in this answer only: the codes are never stored in plain text anywhere.
             return render(
                 request,
                 "accounts/recovery_codes.html",
-                {"codes": sign_in.recovery_codes, "continue_url": reverse("funnels:dashboard")},
+                {"codes": signed_in.recovery_codes, "continue_url": reverse("funnels:dashboard")},
             )
     status = 400 if form.errors else 200
     return render(
@@ -191,22 +179,21 @@ def reenrol(request: HttpRequest, token: str) -> HttpResponse:
     if enrolment is None:
         return render(request, "accounts/link_invalid.html", status=404)
     form = EnrolCodeForm(request.POST or None)
-    username = enrolment.user.username
     if request.method == "POST" and form.is_valid():
-        if (throttled := _throttled(request, username)) is not None:
-            return throttled
         try:
-            sign_in = reenrolment_link_complete(
+            signed_in = reenrolment_link_complete(
                 token=token,
                 code=form.cleaned_data["code"],
+                address=client_address(request),
                 kind=DeviceKind.WEB,
                 user_agent=_user_agent(request),
             )
+        except TooManyAttempts as throttled:
+            return _too_many(request, throttled)
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            login_attempt_succeeded(username=username, address=client_address(request))
-            browser_sign_in(request, sign_in)
+            browser_sign_in(request, signed_in)
             messages.success(
                 request, "Your new authenticator is set up. The old one no longer works."
             )

@@ -40,6 +40,7 @@ from accounts.services.recovery import (
 )
 from accounts.services.registration import (
     REGISTRATION_TTL,
+    TooManyRegistrations,
     pending_registrations_flush,
     registration_confirm,
     registration_pending,
@@ -48,12 +49,15 @@ from accounts.services.registration import (
 from accounts.services.signin import (
     WRONG_CODE,
     SignIn,
+    SignInFailed,
     TooManyAttempts,
     code_verify,
+    counted_attempt,
     credentials_verify,
     device_session_current_or_start,
     device_session_end,
     device_session_start,
+    sign_in,
 )
 
 __all__ = [
@@ -65,12 +69,15 @@ __all__ = [
     "WRONG_CODE",
     "Enrolment",
     "SignIn",
+    "SignInFailed",
     "TooManyAttempts",
+    "TooManyRegistrations",
     "account_delete",
     "authenticator_reenrol_confirm",
     "authenticator_reenrol_pending",
     "authenticator_reenrol_start",
     "code_verify",
+    "counted_attempt",
     "credentials_verify",
     "device_session_current_or_start",
     "device_session_end",
@@ -91,6 +98,7 @@ __all__ = [
     "registration_confirm",
     "registration_pending",
     "registration_start",
+    "sign_in",
     "user_delete",
     "user_update",
 ]

@@ -26,6 +26,7 @@ from accounts.services.signin import (
     SignIn,
     _require_code,
     _verify,
+    counted_attempt,
     device_session_start,
 )
 
@@ -146,11 +147,27 @@ def reenrolment_link_open(*, token: str) -> Enrolment | None:
     return Enrolment(user=link.user, device=device)
 
 
-@transaction.atomic
 def reenrolment_link_complete(
-    *, token: str, code: str, kind: str = DeviceKind.WEB, user_agent: str = ""
+    *,
+    token: str,
+    code: str,
+    address: str | None = None,
+    kind: str = DeviceKind.WEB,
+    user_agent: str = "",
 ) -> SignIn:
-    """Confirm the new authenticator behind a link: it replaces the old one and signs in."""
+    """Confirm the new authenticator behind a link: it replaces the old one and signs in.
+
+    Throttled like sign-in, per the link's user and the client address.
+    """
+    link = _usable_link(token)
+    if link is None:
+        raise ValidationError("This link is not valid: it was used or has expired.")
+    with counted_attempt(username=link.user.username, address=address):
+        return _reenrolment_link_complete(token=token, code=code, kind=kind, user_agent=user_agent)
+
+
+@transaction.atomic
+def _reenrolment_link_complete(*, token: str, code: str, kind: str, user_agent: str) -> SignIn:
     link = _usable_link(token, lock=True)
     if link is None:
         raise ValidationError("This link is not valid: it was used or has expired.")

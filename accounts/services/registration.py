@@ -17,7 +17,14 @@ from accounts.models import (
 from accounts.services.enrolment import Enrolment, _new_totp_device
 from accounts.services.households import household_create, household_join
 from accounts.services.recovery import recovery_codes_reset
-from accounts.services.signin import WRONG_CODE, SignIn, _verify, device_session_start
+from accounts.services.signin import (
+    WRONG_CODE,
+    SignIn,
+    _verify,
+    counted_attempt,
+    device_session_start,
+)
+from accounts.throttling import registration_record, registration_throttle_check
 
 REGISTRATION_TTL = timedelta(minutes=10)
 
@@ -42,14 +49,35 @@ def _invite_usable(code: str) -> Invite:
     return invite
 
 
-@transaction.atomic
+class TooManyRegistrations(ValidationError):
+    """This address started too many registrations in the current window."""
+
+    def __init__(self, retry_after: int) -> None:
+        minutes = max(1, round(retry_after / 60))
+        super().__init__(f"Too many registrations from here. Try again in about {minutes} min.")
+        self.retry_after = retry_after
+
+
 def registration_start(
-    *, username: str, display_name: str = "", invite_code: str = ""
+    *, username: str, display_name: str = "", invite_code: str = "", address: str | None = None
 ) -> Enrolment:
     """Create a pending user with an unconfirmed TOTP device; it expires in 10 minutes.
 
-    An expired pending registration holding the username is deleted first.
+    Limited per client `address` (each pending registration holds a username). An expired
+    pending registration holding the username is deleted first.
     """
+    if address is not None and (throttled := registration_throttle_check(address=address)):
+        raise TooManyRegistrations(throttled.retry_after)
+    enrolment = _registration_create(
+        username=username, display_name=display_name, invite_code=invite_code
+    )
+    if address is not None:
+        registration_record(address=address)
+    return enrolment
+
+
+@transaction.atomic
+def _registration_create(*, username: str, display_name: str, invite_code: str) -> Enrolment:
     username = (username or "").strip()
     invite = _invite_usable(invite_code) if invite_code else None
     User.objects.filter(
@@ -80,16 +108,27 @@ def registration_pending(*, username: str) -> Enrolment | None:
     return Enrolment(user=user, device=device) if device else None
 
 
-@transaction.atomic
 def registration_confirm(
-    *, username: str, code: str, kind: str = DeviceKind.WEB, user_agent: str = ""
+    *,
+    username: str,
+    code: str,
+    address: str | None = None,
+    kind: str = DeviceKind.WEB,
+    user_agent: str = "",
 ) -> SignIn:
     """Confirm a pending registration with the first code: household, funnels, sign-in.
 
-    Joins the invited household when the registration came with an invite (claimed here, so a
-    used or revoked invite fails now), otherwise founds a new one. Returns the 10 new recovery
+    Throttled like sign-in (guessing the first code would take the registration over). Joins
+    the invited household when the registration came with an invite (claimed here, so a used
+    or revoked invite fails now), otherwise founds a new one. Returns the 10 new recovery
     codes, which exist in plain text only in this return value.
     """
+    with counted_attempt(username=username, address=address):
+        return _registration_confirm(username=username, code=code, kind=kind, user_agent=user_agent)
+
+
+@transaction.atomic
+def _registration_confirm(*, username: str, code: str, kind: str, user_agent: str) -> SignIn:
     user = (
         User.objects.select_for_update()
         .filter(username__iexact=(username or "").strip(), registration_expires_at__isnull=False)

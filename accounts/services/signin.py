@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import django_otp
@@ -100,20 +102,50 @@ class TooManyAttempts(ValidationError):
         self.retry_after = retry_after
 
 
+@contextmanager
+def counted_attempt(*, username: str, address: str | None) -> Iterator[None]:
+    """Count a code attempt against the throttle of `username` (and of `address`).
+
+    Raises TooManyAttempts past the limit. An attempt whose block raises (a wrong code) stays
+    counted; one that completes is uncounted, so the limit is on failures. Use it outside any
+    transaction: the count lives in the database cache and must not be rolled back with the
+    error.
+    """
+    throttled = login_attempt_start(username=username, address=address)
+    if throttled is not None:
+        raise TooManyAttempts(throttled.retry_after)
+    yield
+    login_attempt_succeeded(username=username, address=address)
+
+
+class SignInFailed(Exception):
+    """Wrong username or wrong code: callers give one answer for both."""
+
+
+def sign_in(
+    *, username: str, code: object, address: str, kind: str, user_agent: str = ""
+) -> SignIn:
+    """Sign in with a TOTP or recovery code (SPEC §3.2), throttled per username and address;
+    starts a new device session, which ends every other one (SPEC §3.3)."""
+    with counted_attempt(username=username, address=address):
+        verified = credentials_verify(username=username, code=code)
+        if verified is None:
+            raise SignInFailed
+    user, device = verified
+    session = device_session_start(user=user, kind=kind, user_agent=user_agent)
+    return SignIn(user=user, device=device, session=session)
+
+
 def _require_code(user: User, code: object) -> Device:
     """The device that accepts a current code of a signed-in user, or a ValidationError.
 
     Wrong codes count against the same per-username throttle as sign-in, so a stolen session
-    cannot guess its way to new recovery codes. Call it outside any transaction: the attempt
-    count is written to the database cache and must not be rolled back with the error.
+    cannot guess its way to new recovery codes.
     """
-    throttled = login_attempt_start(username=user.username, address=None)
-    if throttled is not None:
-        raise TooManyAttempts(throttled.retry_after)
-    device = code_verify(user=user, code=code)
-    if device is None:
-        raise ValidationError({"code": WRONG_CODE})
-    login_attempt_succeeded(username=user.username, address=None)
+    with counted_attempt(username=user.username, address=None):
+        device = code_verify(user=user, code=code)
+        if device is None:
+            raise ValidationError({"code": WRONG_CODE})
     return device
 
 

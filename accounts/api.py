@@ -127,15 +127,12 @@ class RegisterView(AuthView):
     )
     def post(self, request: Request) -> Response:
         data = _valid(RegisterSerializer, request)
-        try:
-            enrolment = services.registration_start(
-                username=data["username"],
-                display_name=data.get("display_name", ""),
-                invite_code=data.get("invite", ""),
-                address=client_address(request),
-            )
-        except services.TooManyRegistrations as exc:
-            raise exceptions.Throttled(wait=exc.retry_after) from None
+        enrolment = services.registration_start(
+            username=data["username"],
+            display_name=data.get("display_name", ""),
+            invite_code=data.get("invite", ""),
+            address=client_address(request),
+        )
         return Response(EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
 
 
@@ -154,16 +151,13 @@ class RegisterConfirmView(AuthView):
     )
     def post(self, request: Request) -> Response:
         data = _valid(ConfirmSerializer, request)
-        try:
-            sign_in = services.registration_confirm(
-                username=data["username"],
-                code=data["code"],
-                address=client_address(request),
-                kind=DeviceKind.API,
-                user_agent=_user_agent(request),
-            )
-        except services.TooManyAttempts as exc:
-            raise exceptions.Throttled(wait=exc.retry_after) from None
+        sign_in = services.registration_confirm(
+            username=data["username"],
+            code=data["code"],
+            address=client_address(request),
+            kind=DeviceKind.API,
+            user_agent=_user_agent(request),
+        )
         body = {
             **token_pair_issue(device_session=sign_in.session),
             "recovery_codes": list(sign_in.recovery_codes),
@@ -195,8 +189,6 @@ class LoginView(AuthView):
                 kind=DeviceKind.API,
                 user_agent=_user_agent(request),
             )
-        except services.TooManyAttempts as exc:
-            raise exceptions.Throttled(wait=exc.retry_after) from None
         except services.SignInFailed:
             raise exceptions.AuthenticationFailed("That username and code do not match.") from None
         return Response(TokenPairSerializer(token_pair_issue(device_session=sign_in.session)).data)

@@ -13,7 +13,8 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_field,
 )
-from rest_framework import exceptions, serializers, status
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -99,9 +100,13 @@ def _me(request: Request) -> dict[str, Any]:
     return MeSerializer(user, context={"request": request}).data
 
 
-def _ensure_owner(user: User) -> None:
-    if not user.is_owner:
-        raise exceptions.PermissionDenied("Only the household's owner can do this.")
+class IsHouseholdOwner(IsAuthenticated):
+    """Owner-only endpoints: a member gets 403 (a stranger never reaches their household)."""
+
+    message = "Only the household's owner can do this."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return super().has_permission(request, view) and request.user.is_owner
 
 
 class MeView(APIView):
@@ -137,14 +142,13 @@ class MeView(APIView):
     )
     def delete(self, request: Request) -> Response:
         data = _valid(CodeSerializer, request)
-        try:
-            services.account_delete(user=request.user, code=data["code"])
-        except services.TooManyAttempts as exc:
-            raise exceptions.Throttled(wait=exc.retry_after) from None
+        services.account_delete(user=request.user, code=data["code"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class HouseholdView(APIView):
+    permission_classes = [IsHouseholdOwner]
+
     @extend_schema(
         operation_id="household_update",
         request=HouseholdUpdateSerializer,
@@ -157,20 +161,20 @@ class HouseholdView(APIView):
         summary="Change the household's settings (owner only)",
     )
     def patch(self, request: Request) -> Response:
-        _ensure_owner(request.user)
         data = _valid(HouseholdUpdateSerializer, request)
         household = services.household_update(user=request.user, **data)
         return Response(HouseholdSerializer(household).data)
 
 
 class InviteListView(APIView):
+    permission_classes = [IsHouseholdOwner]
+
     @extend_schema(
         operation_id="household_invites_list",
         responses={200: InviteSerializer(many=True), 401: UNAUTHENTICATED, 403: NOT_OWNER},
         summary="Open invites of the household (owner only)",
     )
     def get(self, request: Request) -> Response:
-        _ensure_owner(request.user)
         invites = invites_open_for(user=request.user)
         return Response(InviteSerializer(invites, many=True, context={"request": request}).data)
 
@@ -181,7 +185,6 @@ class InviteListView(APIView):
         summary="Create a single-use invite, valid 7 days (owner only)",
     )
     def post(self, request: Request) -> Response:
-        _ensure_owner(request.user)
         invite = services.invite_create(user=request.user)
         return Response(
             InviteSerializer(invite, context={"request": request}).data,
@@ -190,6 +193,8 @@ class InviteListView(APIView):
 
 
 class InviteDetailView(APIView):
+    permission_classes = [IsHouseholdOwner]
+
     @extend_schema(
         operation_id="household_invites_destroy",
         parameters=[OpenApiParameter("code", str, OpenApiParameter.PATH)],
@@ -197,13 +202,14 @@ class InviteDetailView(APIView):
         summary="Revoke an invite (owner only)",
     )
     def delete(self, request: Request, code: str) -> Response:
-        _ensure_owner(request.user)
         invite = get_object_or_404(invites_of(user=request.user), code=code)
         services.invite_revoke(user=request.user, invite=invite)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MemberDetailView(APIView):
+    permission_classes = [IsHouseholdOwner]
+
     @extend_schema(
         operation_id="household_members_destroy",
         parameters=[OpenApiParameter("username", str, OpenApiParameter.PATH)],
@@ -217,7 +223,6 @@ class MemberDetailView(APIView):
         summary="Remove a member: their account is deleted (owner only)",
     )
     def delete(self, request: Request, username: str) -> Response:
-        _ensure_owner(request.user)
         member = get_object_or_404(household_members(user=request.user), username__iexact=username)
         services.member_remove(user=request.user, member=member)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -44,8 +44,14 @@ def validation_error_detail(error: DjangoValidationError) -> dict[str, Any] | li
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Map domain errors to API answers; everything a member cannot see is a 404."""
-    if isinstance(exc, DjangoValidationError):
+    """Map domain errors to API answers; everything a member cannot see is a 404.
+
+    A ValidationError that carries `retry_after` (too many attempts or registrations) is a 429
+    with Retry-After.
+    """
+    if isinstance(exc, DjangoValidationError) and getattr(exc, "retry_after", None):
+        exc = exceptions.Throttled(wait=exc.retry_after, detail=" ".join(exc.messages))
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(validation_error_detail(exc))
     elif isinstance(exc, DjangoPermissionDenied | Http404):
         exc = exceptions.NotFound()

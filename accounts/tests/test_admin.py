@@ -59,7 +59,9 @@ def test_there_is_no_admin_password_form(client, user):
 
 def test_staff_signed_in_with_totp_reach_the_admin(staff):
     client = _admin_login(staff)
-    assert client.get("/admin/").status_code == 200
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert "Site administration" in response.content.decode()
 
 
 def test_a_session_not_signed_in_with_a_code_is_not_enough_for_the_admin(client, staff):

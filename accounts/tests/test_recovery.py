@@ -82,6 +82,11 @@ def test_the_new_authenticator_signs_in_after_reenrolling(api_client, user):
         format="json",
     )
     assert response.status_code == 200
+    assert set(response.json()) == {"access", "refresh"}
+    stale = api_client.post(
+        "/api/v1/auth/login/", {"username": "alice", "code": totp_code(old, steps=1)}, format="json"
+    )
+    assert stale.status_code == 401  # the old authenticator no longer works
 
 
 def test_wrong_codes_for_account_actions_are_throttled_like_sign_in(user, api_client_for):

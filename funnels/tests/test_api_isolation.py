@@ -109,9 +109,13 @@ def test_lists_and_overview_never_show_unseen_objects(request, api_client_for, a
 
 def test_member_sees_shared_but_not_personal(api_client_for, alices, member):
     client = api_client_for(member)
-    assert client.get(f"/api/v1/funnels/{alices['shared'].pk}/").status_code == 200
-    assert client.get(f"/api/v1/spendings/{alices['shared_spending'].pk}/").status_code == 200
-    assert client.get(f"/api/v1/funnels/{alices['personal'].pk}/").status_code == 404
+    shared = client.get(f"/api/v1/funnels/{alices['shared'].pk}/")
+    assert (shared.status_code, shared.json()["id"]) == (200, str(alices["shared"].pk))
+    spending = client.get(f"/api/v1/spendings/{alices['shared_spending'].pk}/")
+    assert spending.json()["id"] == str(alices["shared_spending"].pk)
+    hidden = client.get(f"/api/v1/funnels/{alices['personal'].pk}/")
+    assert hidden.status_code == 404
+    assert str(alices["personal"].pk) not in hidden.content.decode()
 
 
 @pytest.mark.parametrize(

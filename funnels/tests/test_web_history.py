@@ -96,8 +96,13 @@ def test_bad_filters_give_a_message_not_a_500(client, alice, query, message):
 
 
 def test_filtering_by_a_hidden_funnel_is_refused(client, alice, member):
-    response = client.get("/spendings/", {"funnel": str(food_of(member).pk)})
+    hidden = food_of(member)
+    spend(hidden, member, "31.41", datetime(2026, 1, 1, tzinfo=UTC))
+    response = client.get("/spendings/", {"funnel": str(hidden.pk)})
     assert response.status_code == 400
+    content = response.content.decode()
+    assert "Pick one of your funnels." in content
+    assert "31.41" not in content
 
 
 def test_history_is_paginated_newest_first(client, alice):

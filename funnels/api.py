@@ -26,7 +26,7 @@ from rest_framework.views import APIView
 
 from budget.api import Conflict, ErrorSerializer, Gone
 from funnels import services
-from funnels.budget import local_midnight
+from funnels.allowance import local_midnight
 from funnels.models import TOMBSTONE_RETENTION, Funnel, Spending, SpendingTombstone
 from funnels.selectors import FunnelRow, figures_of, funnels_with_sums, overview_for, period_of
 from funnels.serializers import (

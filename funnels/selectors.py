@@ -11,7 +11,7 @@ from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from funnels import budget
+from funnels import allowance
 from funnels.fields import MoneyField
 from funnels.models import Funnel, Spending
 
@@ -24,15 +24,15 @@ RECENT_LIMIT = 20
 @dataclass(frozen=True)
 class FunnelRow:
     funnel: Funnel
-    figures: budget.Figures
+    figures: allowance.Figures
 
 
 @dataclass(frozen=True)
 class Overview:
     household: Household
-    period: budget.Period
+    period: allowance.Period
     rows: list[FunnelRow]
-    totals: budget.Figures
+    totals: allowance.Figures
     recent: list[Spending]
 
 
@@ -41,9 +41,9 @@ def local_today(household: Household) -> date:
     return timezone.now().astimezone(household.tzinfo).date()
 
 
-def period_of(household: Household, on: date | None = None) -> budget.Period:
+def period_of(household: Household, on: date | None = None) -> allowance.Period:
     """The budget period containing `on` (default: today in the household time zone)."""
-    return budget.period_for(on or local_today(household), household.period_start_day)
+    return allowance.period_for(on or local_today(household), household.period_start_day)
 
 
 def funnels_visible_to(user: User) -> QuerySet[Funnel]:
@@ -63,7 +63,7 @@ def _sum_between(start: datetime, end: datetime) -> Subquery:
     return Coalesce(Subquery(total), 0, output_field=MoneyField())
 
 
-def funnels_with_sums(user: User, period: budget.Period) -> QuerySet[Funnel]:
+def funnels_with_sums(user: User, period: allowance.Period) -> QuerySet[Funnel]:
     """Visible funnels annotated with `period_spent` and `today_spent` (one query)."""
     tz = user.household.tzinfo
     return funnels_visible_to(user).annotate(
@@ -72,9 +72,9 @@ def funnels_with_sums(user: User, period: budget.Period) -> QuerySet[Funnel]:
     )
 
 
-def figures_of(funnel: Funnel, period: budget.Period, mode: str) -> budget.Figures:
+def figures_of(funnel: Funnel, period: allowance.Period, mode: str) -> allowance.Figures:
     """The §2 figures of a funnel annotated by funnels_with_sums."""
-    return budget.figures_for(
+    return allowance.figures_for(
         limit=funnel.monthly_limit,
         spent=Decimal(funnel.period_spent),
         spent_today=Decimal(funnel.today_spent),
@@ -84,7 +84,7 @@ def figures_of(funnel: Funnel, period: budget.Period, mode: str) -> budget.Figur
 
 
 def recent_spendings(
-    user: User, period: budget.Period, funnels: list[Funnel], limit: int = RECENT_LIMIT
+    user: User, period: allowance.Period, funnels: list[Funnel], limit: int = RECENT_LIMIT
 ) -> list[Spending]:
     """The newest spendings of the period in `funnels` (those the member sees, already loaded:
     the query needs no join, and each spending gets its funnel object from the list)."""
@@ -114,7 +114,7 @@ def overview_for(user: User, on: date | None = None) -> Overview:
         household=household,
         period=period,
         rows=rows,
-        totals=budget.totals_of(row.figures for row in rows),
+        totals=allowance.totals_of(row.figures for row in rows),
         recent=recent_spendings(user, period, funnels),
     )
 
@@ -145,8 +145,8 @@ def spending_history(
     elif member:
         spendings = spendings.filter(created_by__username=member)
     if since is not None:
-        spendings = spendings.filter(spent_at__gte=budget.local_midnight(since, tz))
+        spendings = spendings.filter(spent_at__gte=allowance.local_midnight(since, tz))
     if until is not None:
         next_day = until + timedelta(days=1)
-        spendings = spendings.filter(spent_at__lt=budget.local_midnight(next_day, tz))
+        spendings = spendings.filter(spent_at__lt=allowance.local_midnight(next_day, tz))
     return spendings.newest_first()

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from funnels import budget
+from funnels import allowance
 
 D = Decimal
 
@@ -31,9 +31,9 @@ D = Decimal
     ],
 )
 def test_spec_examples(start_day, mode, limit, spent, spent_today, today, n_d, daily):
-    period = budget.period_for(today, start_day)
+    period = allowance.period_for(today, start_day)
     assert (period.days_total, period.day) == n_d
-    figures = budget.figures_for(
+    figures = allowance.figures_for(
         limit=D(limit), spent=D(spent), spent_today=D(spent_today), period=period, mode=mode
     )
     assert figures.daily == D(daily)
@@ -56,52 +56,54 @@ def test_spec_examples(start_day, mode, limit, spent, spent_today, today, n_d, d
     ],
 )
 def test_period_boundaries(today, start_day, start, end):
-    period = budget.period_for(today, start_day)
+    period = allowance.period_for(today, start_day)
     assert (period.start, period.end) == (start, end)
     assert period.last_day == end - timedelta(days=1)
     assert period.day + period.days_left == period.days_total
 
 
 def test_february_lengths_in_leap_and_common_years():
-    assert budget.period_for(date(2024, 2, 10), 1).days_total == 29
-    assert budget.period_for(date(2023, 2, 10), 1).days_total == 28
+    assert allowance.period_for(date(2024, 2, 10), 1).days_total == 29
+    assert allowance.period_for(date(2023, 2, 10), 1).days_total == 28
     # A period starting on the 28th of January runs to the 28th of February.
-    assert budget.period_for(date(2023, 2, 1), 28).days_total == 31
+    assert allowance.period_for(date(2023, 2, 1), 28).days_total == 31
 
 
 def test_last_day_of_period_has_no_days_left():
-    period = budget.period_for(date(2026, 11, 30), 1)
+    period = allowance.period_for(date(2026, 11, 30), 1)
     assert (period.day, period.days_left) == (30, 0)
 
 
 @pytest.mark.parametrize("start_day", [0, 29, 31, -1])
 def test_start_day_out_of_range_is_rejected(start_day):
     with pytest.raises(ValueError, match="start_day"):
-        budget.period_for(date(2026, 1, 1), start_day)
+        allowance.period_for(date(2026, 1, 1), start_day)
 
 
 def test_unknown_mode_is_rejected():
-    period = budget.period_for(date(2026, 1, 1), 1)
+    period = allowance.period_for(date(2026, 1, 1), 1)
     with pytest.raises(ValueError, match="mode"):
-        budget.daily_allowance(limit=D(1), spent=D(0), spent_today=D(0), period=period, mode="fast")
+        allowance.daily_allowance(
+            limit=D(1), spent=D(0), spent_today=D(0), period=period, mode="fast"
+        )
 
 
 def test_daily_is_rounded_down_toward_minus_infinity():
-    assert budget.floor_cents(D("-0.001")) == D("-0.01")
-    assert budget.floor_cents(D("0.019")) == D("0.01")
-    assert budget.floor_cents(D("-612.903")) == D("-612.91")
+    assert allowance.floor_cents(D("-0.001")) == D("-0.01")
+    assert allowance.floor_cents(D("0.019")) == D("0.01")
+    assert allowance.floor_cents(D("-612.903")) == D("-612.91")
 
 
 def test_daily_after_drops_by_the_amount_in_both_modes():
-    period = budget.period_for(date(2026, 11, 22), 1)
+    period = allowance.period_for(date(2026, 11, 22), 1)
     for mode in ("pace", "even"):
-        before = budget.figures_for(
+        before = allowance.figures_for(
             limit=D(2000), spent=D("10.00"), spent_today=D("10.00"), period=period, mode=mode
         )
-        after = budget.figures_for(
+        after = allowance.figures_for(
             limit=D(2000), spent=D("22.35"), spent_today=D("22.35"), period=period, mode=mode
         )
-        assert budget.daily_after(before, D("12.35")) == after.daily
+        assert allowance.daily_after(before, D("12.35")) == after.daily
 
 
 money = st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False, allow_infinity=False)
@@ -114,7 +116,7 @@ start_days = st.integers(min_value=1, max_value=28)
 
 @given(today=days, start_day=start_days)
 def test_period_contains_today_and_is_one_month_long(today, start_day):
-    period = budget.period_for(today, start_day)
+    period = allowance.period_for(today, start_day)
     assert period.start <= today < period.end
     assert period.start.day == start_day == period.end.day
     assert 28 <= period.days_total <= 31
@@ -122,9 +124,9 @@ def test_period_contains_today_and_is_one_month_long(today, start_day):
 
 @given(day=days, start_day=start_days, limit=money, spent=money)
 def test_pace_daily_on_last_day_equals_remaining(day, start_day, limit, spent):
-    last_day = budget.period_for(day, start_day).last_day
-    period = budget.period_for(last_day, start_day)
-    figures = budget.figures_for(
+    last_day = allowance.period_for(day, start_day).last_day
+    period = allowance.period_for(last_day, start_day)
+    figures = allowance.figures_for(
         limit=limit, spent=spent, spent_today=D(0), period=period, mode="pace"
     )
     assert figures.daily == figures.remaining
@@ -140,14 +142,14 @@ def test_pace_daily_on_last_day_equals_remaining(day, start_day, limit, spent):
 def test_even_daily_does_not_depend_on_the_order_of_spendings(
     today, start_day, limit, amounts, seed
 ):
-    period = budget.period_for(today, start_day)
+    period = allowance.period_for(today, start_day)
 
     def daily_for(items):
         spent, spent_today = D(0), D(0)
         for amount, is_today in items:
             spent += amount
             spent_today += amount if is_today else 0
-        return budget.daily_allowance(
+        return allowance.daily_allowance(
             limit=limit, spent=spent, spent_today=spent_today, period=period, mode="even"
         )
 
@@ -163,9 +165,9 @@ def test_even_daily_does_not_depend_on_the_order_of_spendings(
     funnels=st.lists(st.tuples(money, money, money), max_size=12),
 )
 def test_totals_equal_the_sum_of_funnels(today, start_day, mode, funnels):
-    period = budget.period_for(today, start_day)
+    period = allowance.period_for(today, start_day)
     figures = [
-        budget.figures_for(
+        allowance.figures_for(
             limit=limit,
             spent=spent + today_part,
             spent_today=today_part,
@@ -174,7 +176,7 @@ def test_totals_equal_the_sum_of_funnels(today, start_day, mode, funnels):
         )
         for limit, spent, today_part in funnels
     ]
-    totals = budget.totals_of(figures)
+    totals = allowance.totals_of(figures)
     assert totals.daily == sum((f.daily for f in figures), D(0))
     assert totals.remaining == totals.limit - totals.spent
     assert totals.spent == sum((f.spent for f in figures), D(0))
@@ -182,8 +184,8 @@ def test_totals_equal_the_sum_of_funnels(today, start_day, mode, funnels):
 
 @given(today=days, start_day=start_days, mode=st.sampled_from(["pace", "even"]), limit=money)
 def test_daily_never_exceeds_the_exact_allowance(today, start_day, mode, limit):
-    period = budget.period_for(today, start_day)
-    figures = budget.figures_for(
+    period = allowance.period_for(today, start_day)
+    figures = allowance.figures_for(
         limit=limit, spent=D(0), spent_today=D(0), period=period, mode=mode
     )
     exact = (

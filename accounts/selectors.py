@@ -1,13 +1,12 @@
-"""Reads of the accounts app: device sessions, members, invites, recovery codes."""
+"""Reads of the accounts app: device sessions, recovery codes."""
 
 from __future__ import annotations
 
 import uuid
 
 from django.conf import settings
-from django.db.models import QuerySet
 
-from accounts.models import DeviceSession, Invite, RecoveryCode, User
+from accounts.models import DeviceSession, RecoveryCode, User
 
 
 def device_session_is_live(*, user: User, session_id: object) -> bool:
@@ -30,21 +29,6 @@ def device_session_current(*, user: User) -> DeviceSession | None:
     if user.current_device_session_id is None:
         return None
     return DeviceSession.objects.filter(pk=user.current_device_session_id).first()
-
-
-def household_members(*, user: User) -> QuerySet[User]:
-    """The members of the user's household, longest-standing first."""
-    return User.objects.filter(household_id=user.household_id).order_by("date_joined", "pk")
-
-
-def invites_open_for(*, user: User) -> QuerySet[Invite]:
-    """Invites of the user's household that can still be used, newest first."""
-    return Invite.objects.usable().filter(household_id=user.household_id).order_by("-created_at")
-
-
-def invites_of(*, user: User) -> QuerySet[Invite]:
-    """Every invite of the user's household (to look one up by code for revoking)."""
-    return Invite.objects.filter(household_id=user.household_id)
 
 
 def recovery_codes_left(*, user: User) -> int:

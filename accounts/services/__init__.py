@@ -10,22 +10,11 @@ from __future__ import annotations
 from accounts.services.enrolment import (
     Enrolment,
 )
-from accounts.services.households import (
-    INVITE_TTL,
-    account_delete,
-    household_create,
-    household_join,
-    household_update,
-    invite_create,
-    invite_revoke,
-    member_remove,
-    user_delete,
-    user_update,
-)
 from accounts.services.maintenance import (
     KEEP_FINISHED,
-    expired_state_flush,
+    sign_in_state_flush,
 )
+from accounts.services.ownership import owner_ensure
 from accounts.services.recovery import (
     RECOVERY_CODE_COUNT,
     REENROLMENT_LINK_TTL,
@@ -42,7 +31,7 @@ from accounts.services.registration import (
     REGISTRATION_TTL,
     TooManyRegistrations,
     pending_registrations_flush,
-    registration_confirm,
+    registration_claim,
     registration_pending,
     registration_start,
 )
@@ -51,6 +40,8 @@ from accounts.services.signin import (
     SignIn,
     SignInFailed,
     TooManyAttempts,
+    browser_sessions_delete,
+    code_confirm,
     code_verify,
     counted_attempt,
     credentials_verify,
@@ -61,7 +52,6 @@ from accounts.services.signin import (
 )
 
 __all__ = [
-    "INVITE_TTL",
     "KEEP_FINISHED",
     "RECOVERY_CODE_COUNT",
     "REENROLMENT_LINK_TTL",
@@ -72,33 +62,27 @@ __all__ = [
     "SignInFailed",
     "TooManyAttempts",
     "TooManyRegistrations",
-    "account_delete",
     "authenticator_reenrol_confirm",
     "authenticator_reenrol_pending",
     "authenticator_reenrol_start",
+    "browser_sessions_delete",
+    "code_confirm",
     "code_verify",
     "counted_attempt",
     "credentials_verify",
     "device_session_current_or_start",
     "device_session_end",
     "device_session_start",
-    "expired_state_flush",
-    "household_create",
-    "household_join",
-    "household_update",
-    "invite_create",
-    "invite_revoke",
-    "member_remove",
+    "owner_ensure",
     "pending_registrations_flush",
     "recovery_codes_regenerate",
     "recovery_codes_reset",
     "reenrolment_link_complete",
     "reenrolment_link_issue",
     "reenrolment_link_open",
-    "registration_confirm",
+    "registration_claim",
     "registration_pending",
     "registration_start",
     "sign_in",
-    "user_delete",
-    "user_update",
+    "sign_in_state_flush",
 ]

@@ -136,7 +136,7 @@ def sign_in(
     return SignIn(user=user, device=device, session=session)
 
 
-def _require_code(user: User, code: object) -> Device:
+def code_confirm(*, user: User, code: object) -> Device:
     """The device that accepts a current code of a signed-in user, or a ValidationError.
 
     Wrong codes count against the same per-username throttle as sign-in, so a stolen session
@@ -167,7 +167,7 @@ def device_session_start(*, user: User, kind: str, user_agent: str = "") -> Devi
         others = DeviceSession.objects.filter(user=user, ended_at__isnull=True).exclude(
             pk=session.pk
         )
-        _browser_sessions_delete(others)
+        browser_sessions_delete(device_sessions=others)
         others.update(ended_at=timezone.now())
         refresh_tokens_revoke(user=user)
     User.objects.filter(pk=user.pk).update(current_device_session=session)
@@ -183,7 +183,7 @@ def device_session_current_or_start(*, user: User, kind: str = DeviceKind.API) -
     return current or device_session_start(user=user, kind=kind)
 
 
-def _browser_sessions_delete(device_sessions: QuerySet[DeviceSession]) -> None:
+def browser_sessions_delete(*, device_sessions: QuerySet[DeviceSession]) -> None:
     """Delete the Django sessions of these device sessions' browsers (signed out at once)."""
     keys = device_sessions.exclude(session_key="").values("session_key")
     Session.objects.filter(session_key__in=keys).delete()
@@ -193,7 +193,7 @@ def _browser_sessions_delete(device_sessions: QuerySet[DeviceSession]) -> None:
 def device_session_end(*, user: User, session_id: object) -> None:
     """Sign one device out: end its session and revoke its refresh tokens."""
     ending = DeviceSession.objects.filter(pk=session_id, user=user, ended_at__isnull=True)
-    _browser_sessions_delete(ending)
+    browser_sessions_delete(device_sessions=ending)
     ending.update(ended_at=timezone.now())
     refresh_tokens_revoke(user=user, session_id=str(session_id))
     User.objects.filter(pk=user.pk, current_device_session_id=session_id).update(

@@ -151,15 +151,3 @@ def test_the_older_browser_session_is_deleted_at_once_not_only_refused(device, u
     assert Session.objects.filter(session_key=old_key).exists()
     _api_login(device)
     assert not Session.objects.filter(session_key=old_key).exists()
-
-
-def test_deleting_an_account_deletes_its_browser_sessions(device, user):
-    from django.contrib.sessions.models import Session
-
-    from accounts.services import user_delete
-
-    browser = _browser_login(device)
-    key = browser.session.session_key
-    user_delete(user=user)
-    assert not Session.objects.filter(session_key=key).exists()
-    assert browser.get("/").status_code == 302

@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Invite, Role, User
-from accounts.services import invite_create
 from funnels.models import Funnel, Spending
 from funnels.tests.factories import FunnelFactory, SpendingFactory
+from households.services import invite_create
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,10 @@
-"""Households: founding, joining, settings, invites, members, profile, deletion (SPEC §3.5-3.6)."""
+"""Writes of the households app: founding and joining (registration), settings, invites,
+members, the profile, account deletion and the ownership hand-over (docs/rules.md §3.1, §3.5,
+§3.6), and the daily clean-up.
+
+These compose the accounts services (sign-in state) with the funnels services (default funnels,
+spendings of a member who leaves, deletion records), which is why they live above both.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +16,55 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
-from accounts.models import (
-    DeviceSession,
-    Household,
-    Invite,
-    Role,
-    User,
+from accounts.models import DeviceKind, DeviceSession, Household, Invite, Role, User
+from accounts.services import (
+    SignIn,
+    browser_sessions_delete,
+    code_confirm,
+    counted_attempt,
+    device_session_start,
+    owner_ensure,
+    recovery_codes_reset,
+    registration_claim,
+    sign_in_state_flush,
 )
-from accounts.services.signin import _browser_sessions_delete, _require_code
-from funnels.services import funnel_create_defaults, spendings_author_left
+from funnels.services import funnel_create_defaults, spendings_author_left, tombstones_flush
 
 INVITE_TTL = timedelta(days=7)
+
+
+# --- Registration: founding or joining (docs/rules.md §3.1) ----------------------------------
+
+
+def registration_confirm(
+    *,
+    username: str,
+    code: str,
+    address: str | None = None,
+    kind: str = DeviceKind.WEB,
+    user_agent: str = "",
+) -> SignIn:
+    """Confirm a pending registration with the first code: household, funnels, sign-in.
+
+    Throttled like sign-in (guessing the first code would take the registration over). Joins
+    the invited household when the registration came with an invite (claimed here, so a used
+    or revoked invite fails now), otherwise founds a new one. Returns the 10 new recovery
+    codes, which exist in plain text only in this return value.
+    """
+    with counted_attempt(username=username, address=address):
+        return _registration_confirm(username=username, code=code, kind=kind, user_agent=user_agent)
+
+
+@transaction.atomic
+def _registration_confirm(*, username: str, code: str, kind: str, user_agent: str) -> SignIn:
+    user, device, invite = registration_claim(username=username, code=code)
+    if invite is not None:
+        household_join(user=user, household=invite.household)
+    else:
+        household_create(owner=user)
+    codes = recovery_codes_reset(user=user)
+    session = device_session_start(user=user, kind=kind, user_agent=user_agent)
+    return SignIn(user=user, device=device, session=session, recovery_codes=tuple(codes))
 
 
 # --- Households -------------------------------------------------------------------------------
@@ -51,15 +95,10 @@ def household_join(*, user: User, household: Household) -> None:
 _HOUSEHOLD_FIELDS = {"name", "currency", "timezone", "period_start_day", "allowance_mode"}
 
 
-def _ensure_owner(user: User) -> None:
-    if not user.is_owner or user.household_id is None:
-        raise PermissionDenied("Only the owner of the household can do this.")
-
-
 @transaction.atomic
 def household_update(*, user: User, **changes: object) -> Household:
     """Change the household's name, currency, time zone, period start day or allowance mode."""
-    _ensure_owner(user)
+    owner_ensure(user=user)
     unknown = set(changes) - _HOUSEHOLD_FIELDS
     if unknown:
         raise TypeError(f"household_update got unknown fields {sorted(unknown)}")
@@ -83,12 +122,12 @@ def user_update(*, user: User, display_name: str) -> User:
     return user
 
 
-# --- Invites and members (SPEC §3.5) -----------------------------------------------------------
+# --- Invites and members (docs/rules.md §3.5) -----------------------------------------------
 
 
 def invite_create(*, user: User) -> Invite:
     """A single-use invite to the owner's household, valid for 7 days."""
-    _ensure_owner(user)
+    owner_ensure(user=user)
     now = timezone.now()
     return Invite.objects.create(
         code=secrets.token_urlsafe(16),
@@ -101,15 +140,15 @@ def invite_create(*, user: User) -> Invite:
 
 def invite_revoke(*, user: User, invite: Invite) -> None:
     """Revoke an invite of the owner's household (a used one stays as it was)."""
-    _ensure_owner(user)
+    owner_ensure(user=user)
     if invite.household_id != user.household_id:
         raise PermissionDenied("This invite is not of your household.")
     Invite.objects.filter(pk=invite.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
 def member_remove(*, user: User, member: User) -> None:
-    """The owner removes a member: their account ends exactly as a deletion (SPEC §3.5)."""
-    _ensure_owner(user)
+    """The owner removes a member: their account ends exactly as a deletion (docs/rules.md §3.5)."""
+    owner_ensure(user=user)
     if member.household_id != user.household_id:
         raise PermissionDenied("This person is not in your household.")
     if member.pk == user.pk:
@@ -118,8 +157,8 @@ def member_remove(*, user: User, member: User) -> None:
 
 
 def account_delete(*, user: User, code: str) -> None:
-    """Delete one's own account after typing a current code (SPEC §3.6)."""
-    _require_code(user, code)
+    """Delete one's own account after typing a current code (docs/rules.md §3.6)."""
+    code_confirm(user=user, code=code)
     user_delete(user=user)
 
 
@@ -134,7 +173,7 @@ def user_delete(*, user: User) -> None:
     everywhere at once.
     """
     OutstandingToken.objects.filter(user=user).delete()  # their FK is SET_NULL, not CASCADE
-    _browser_sessions_delete(DeviceSession.objects.filter(user=user))
+    browser_sessions_delete(device_sessions=DeviceSession.objects.filter(user=user))
     if user.household_id is None:
         user.delete()
         return
@@ -148,3 +187,11 @@ def user_delete(*, user: User) -> None:
         User.objects.filter(pk=successor.pk).update(role=Role.OWNER)
     spendings_author_left(user=user)
     user.delete()
+
+
+def expired_state_flush() -> dict[str, int]:
+    """The daily clean-up (`manage.py flush_expired`): expired sign-in state and deletion
+    records past their retention; returns counts by kind."""
+    counts = sign_in_state_flush()
+    counts["deleted-spending records"] = tombstones_flush()
+    return counts

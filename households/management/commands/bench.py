@@ -17,8 +17,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.tokens import token_pair_for
-from funnels.management.commands.seed_bench import MEMBERS
 from funnels.models import Spending
+from households.management.commands.seed_bench import MEMBERS
 
 TARGETS = {"dashboard": (8, 25.0), "overview": (8, 25.0), "save spending": (5, 15.0)}
 

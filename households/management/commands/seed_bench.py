@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Household, User
-from accounts.services import household_create, household_join
 from funnels.models import Funnel, Spending
 from funnels.services import funnel_create
+from households.services import household_create, household_join
 
 BENCH_HOUSEHOLD = "Benchmark household"
 MEMBERS = ("bench-ann", "bench-ben", "bench-cat", "bench-dan")

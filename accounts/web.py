@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.devices import USER_AGENT_LENGTH
+
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
 
@@ -33,8 +35,6 @@ class _Throttled(Protocol):
 
 
 View = Callable[..., HttpResponse]
-
-USER_AGENT_LENGTH = 300
 
 
 def user_agent(request: Any) -> str:

@@ -14,15 +14,13 @@ from datetime import timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
-from accounts.models import DeviceKind, DeviceSession, Household, Invite, Role, User
+from accounts.devices import device_session_start, device_sessions_end_all
+from accounts.models import DeviceKind, Household, Invite, Role, User
 from accounts.services import (
     SignIn,
-    browser_sessions_delete,
     code_confirm,
     counted_attempt,
-    device_session_start,
     owner_ensure,
     recovery_codes_reset,
     registration_claim,
@@ -172,8 +170,7 @@ def user_delete(*, user: User) -> None:
     Devices, device sessions, recovery codes and tokens go too, which signs the user out
     everywhere at once.
     """
-    OutstandingToken.objects.filter(user=user).delete()  # their FK is SET_NULL, not CASCADE
-    browser_sessions_delete(device_sessions=DeviceSession.objects.filter(user=user))
+    device_sessions_end_all(user=user)
     if user.household_id is None:
         user.delete()
         return

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import selectors as account_selectors
 from accounts import services as account_services
+from accounts.devices import device_session_current
 from accounts.forms import EnrolCodeForm
 from accounts.models import DeviceKind, User
 from accounts.services import TooManyAttempts, TooManyRegistrations
@@ -219,7 +220,7 @@ def _account_page(request: HttpRequest, status: int = 200, **forms: Any) -> Http
         or DisplayNameForm(initial={"display_name": user.display_name}),
         "codes_form": forms.get("codes_form") or CodeForm(prefix="codes"),
         "reenrol_form": forms.get("reenrol_form") or CodeForm(prefix="reenrol"),
-        "device": account_selectors.device_session_current(user=user),
+        "device": device_session_current(user=user),
         "codes_left": account_selectors.recovery_codes_left(user=user),
     }
     return render(request, "households/account.html", context, status=status)

@@ -7,8 +7,8 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from accounts.devices import device_session_current
 from accounts.models import DeviceKind, DeviceSession
-from accounts.selectors import device_session_current
 from accounts.tests.factories import totp_code_fresh, totp_device
 
 pytestmark = pytest.mark.django_db

@@ -24,7 +24,13 @@ from accounts.models import DeviceKind, User
 from accounts.services import TooManyAttempts, TooManyRegistrations
 from accounts.sessions import browser_sign_in
 from accounts.throttling import client_address
-from accounts.web import household_time, member_required, throttled_page, user_agent
+from accounts.web import (
+    AuthenticatedHttpRequest,
+    household_time,
+    member_required,
+    throttled_page,
+    user_agent,
+)
 from budget.forms import apply_errors
 from households import selectors, services
 from households.forms import CodeForm, DisplayNameForm, HouseholdSettingsForm, RegisterForm
@@ -113,7 +119,9 @@ def invite(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _household_page(
-    request: HttpRequest, settings_form: HouseholdSettingsForm | None = None, status: int = 200
+    request: AuthenticatedHttpRequest,
+    settings_form: HouseholdSettingsForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     user = request.user
     household = user.household
@@ -143,7 +151,7 @@ def _household_page(
 @require_http_methods(["GET", "POST"])
 @member_required
 @household_time
-def household(request: HttpRequest) -> HttpResponse:
+def household(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Members, invites and settings of the household; the owner changes the settings here."""
     if request.method == "GET":
         return _household_page(request)
@@ -161,7 +169,7 @@ def household(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @member_required
-def invite_create(request: HttpRequest) -> HttpResponse:
+def invite_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The owner creates a single-use invite link, valid for 7 days."""
     services.invite_create(user=request.user)
     messages.success(request, "Invite created: send its link to the person joining.")
@@ -170,7 +178,7 @@ def invite_create(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @member_required
-def invite_revoke(request: HttpRequest, code: str) -> HttpResponse:
+def invite_revoke(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """The owner revokes an invite that was not used yet."""
     invite = get_object_or_404(selectors.invites_of(user=request.user), code=code)
     services.invite_revoke(user=request.user, invite=invite)
@@ -178,14 +186,14 @@ def invite_revoke(request: HttpRequest, code: str) -> HttpResponse:
     return redirect(f"{reverse('households:household')}#invites")
 
 
-def _member(request: HttpRequest, username: str) -> User:
+def _member(request: AuthenticatedHttpRequest, username: str) -> User:
     members = selectors.household_members(household=request.user.household_id)
     return get_object_or_404(members, username=username)
 
 
 @require_http_methods(["GET", "POST"])
 @member_required
-def member_remove(request: HttpRequest, username: str) -> HttpResponse:
+def member_remove(request: AuthenticatedHttpRequest, username: str) -> HttpResponse:
     """The owner removes a member after confirming: their account ends like a deletion."""
     member = _member(request, username)
     if request.method == "POST":
@@ -202,7 +210,7 @@ def member_remove(request: HttpRequest, username: str) -> HttpResponse:
 @require_POST
 @never_cache
 @member_required
-def member_reenrol(request: HttpRequest, username: str) -> HttpResponse:
+def member_reenrol(request: AuthenticatedHttpRequest, username: str) -> HttpResponse:
     """The owner issues a one-time link for a member who lost their authenticator."""
     member = _member(request, username)
     token = account_services.reenrolment_link_issue(issued_by=request.user, user=member)
@@ -213,7 +221,9 @@ def member_reenrol(request: HttpRequest, username: str) -> HttpResponse:
 # --- The account page (docs/rules.md §3.6) -----------------------------------------------------
 
 
-def _account_page(request: HttpRequest, status: int = 200, **forms: Any) -> HttpResponse:
+def _account_page(
+    request: AuthenticatedHttpRequest, status: int = 200, **forms: Any
+) -> HttpResponse:
     user = request.user
     context = {
         "name_form": forms.get("name_form")
@@ -229,7 +239,7 @@ def _account_page(request: HttpRequest, status: int = 200, **forms: Any) -> Http
 @require_http_methods(["GET", "POST"])
 @member_required
 @household_time
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Display name, recovery codes, authenticator, the active device, account deletion."""
     if request.method == "GET":
         return _account_page(request)
@@ -248,7 +258,7 @@ def account(request: HttpRequest) -> HttpResponse:
 @require_POST
 @never_cache
 @member_required
-def recovery_codes(request: HttpRequest) -> HttpResponse:
+def recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
     """New recovery codes for a current code; shown once."""
     form = CodeForm(request.POST, prefix="codes")
     if form.is_valid():
@@ -268,7 +278,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @never_cache
 @member_required
-def authenticator(request: HttpRequest) -> HttpResponse:
+def authenticator(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Move sign-in to a new authenticator: a current code first, then the new app's code."""
     if request.method == "POST" and request.POST.get("step") == "start":
         form = CodeForm(request.POST, prefix="reenrol")
@@ -305,7 +315,7 @@ def authenticator(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_required
-def account_delete(request: HttpRequest) -> HttpResponse:
+def account_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Delete one's own account after typing a current code."""
     form = CodeForm(request.POST or None)
     status = 200

@@ -176,3 +176,17 @@ def test_a_cycle_hidden_in_functions_is_found(tree):
     )
     cycles = cycles_within_apps(import_graph(root, ("app",)))
     assert cycles == [["app.services", "app.services.signin", "app.tokens"]]
+
+
+def test_form_errors_are_shown_only_through_the_field_include():
+    templates = Path(settings.BASE_DIR) / "templates"
+    ad_hoc = [
+        str(path.relative_to(templates))
+        for path in templates.rglob("*.html")
+        if path.name != "_field.html"
+        and any(
+            marker in path.read_text(encoding="utf-8")
+            for marker in ("errors|join", "non_field_errors", "in field.errors", ".errors %}<")
+        )
+    ]
+    assert ad_hoc == []

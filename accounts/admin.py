@@ -7,9 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import actions as admin_actions
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -59,6 +63,68 @@ class HouseholdScopedAdmin(admin.ModelAdmin):
             elif hasattr(model, "household"):
                 kwargs["queryset"] = model.objects.filter(household_id=household_id)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class DeleteThroughServiceAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose single and bulk deletes call a service, one object at a time.
+
+    Subclasses implement `service_delete` and keep "delete_selected" in their `actions` (it
+    takes the place of the site-wide action, which would skip the service). A deletion the
+    service refuses (ValidationError or PermissionDenied) becomes an error message on the admin
+    page, never a 500, and leaves the object and the admin log as they were; in a bulk delete
+    the others still go.
+    """
+
+    actions = ["delete_selected"]
+
+    def service_delete(self, request: HttpRequest, obj: Any) -> None:
+        raise NotImplementedError
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        self.service_delete(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for obj in queryset:
+            self.service_delete(request, obj)
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        try:
+            # Django runs the log entry and delete_model in one transaction: a refusal undoes both.
+            return super().delete_view(request, object_id, extra_context)
+        except (ValidationError, PermissionDenied) as refusal:
+            self.message_user(request, _refusal_text(refusal), messages.ERROR)
+            opts = self.opts
+            change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[object_id])
+            return HttpResponseRedirect(change)
+
+    @admin.action(permissions=["delete"], description="Delete selected %(verbose_name_plural)s")
+    def delete_selected(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        """Django's confirmation page first; then each object through the service."""
+        if not request.POST.get("post"):
+            return admin_actions.delete_selected(self, request, queryset)
+        deleted = 0
+        for obj in queryset:
+            name = str(obj)
+            try:
+                with transaction.atomic():
+                    self.log_deletions(request, [obj])
+                    self.service_delete(request, obj)
+            except (ValidationError, PermissionDenied) as refusal:
+                self.message_user(request, f"{name}: {_refusal_text(refusal)}", messages.ERROR)
+            else:
+                deleted += 1
+        if deleted:
+            plural = self.opts.verbose_name if deleted == 1 else self.opts.verbose_name_plural
+            self.message_user(request, f"Deleted {deleted} {plural}.", messages.SUCCESS)
+        return None
+
+
+def _refusal_text(refusal: ValidationError | PermissionDenied) -> str:
+    if isinstance(refusal, ValidationError):
+        return " ".join(refusal.messages)
+    return str(refusal) or "You may not delete this."
 
 
 def _names_other_households(list_filter: Any) -> bool:

@@ -27,6 +27,7 @@ from accounts.services import (
     sign_in_state_flush,
 )
 from funnels.services import funnel_create_defaults, spendings_author_left, tombstones_flush
+from households.selectors import household_members
 
 INVITE_TTL = timedelta(days=7)
 
@@ -184,6 +185,50 @@ def user_delete(*, user: User) -> None:
         User.objects.filter(pk=successor.pk).update(role=Role.OWNER)
     spendings_author_left(user=user)
     user.delete()
+
+
+def user_delete_by_staff(*, staff: User, user: User) -> None:
+    """Delete an account from the admin, as the account-deletion service does.
+
+    Refused (ValidationError) for one's own account, which is deleted from the account page
+    with a current code, and for a superuser unless a superuser asks; PermissionDenied for staff
+    who are not superusers and reach outside their household.
+    """
+    if user.pk == staff.pk:
+        raise ValidationError(
+            "You cannot delete your own account here: use the Account page, with a current code."
+        )
+    if user.is_superuser and not staff.is_superuser:
+        raise ValidationError(f"Only a superuser can delete the superuser {user.username}.")
+    if not staff.is_superuser and user.household_id != staff.household_id:
+        raise PermissionDenied("This person is not in your household.")
+    user_delete(user=user)
+
+
+@transaction.atomic
+def household_delete_by_staff(*, staff: User, household: Household) -> None:
+    """Delete a household from the admin: each member's account ends as a deletion does.
+
+    Refused for the staff member's own household (they would delete themselves).
+    """
+    if household.pk == staff.household_id:
+        raise ValidationError("You cannot delete your own household here.")
+    if not staff.is_superuser:
+        raise PermissionDenied("Only a superuser can delete a household.")
+    for member in household_members(household=household):
+        device_sessions_end_all(user=member)
+    household.delete()  # cascades to the members, funnels, spendings and invites
+
+
+@transaction.atomic
+def household_owner_change(*, member: User) -> None:
+    """Hand the ownership of `member`'s household over to them (the owner becomes a member)."""
+    if member.household_id is None:
+        raise ValidationError(f"{member.username} is in no household.")
+    household = Household.objects.select_for_update().get(pk=member.household_id)
+    household.members.filter(role=Role.OWNER).exclude(pk=member.pk).update(role=Role.MEMBER)
+    User.objects.filter(pk=member.pk).update(role=Role.OWNER)
+    member.role = Role.OWNER
 
 
 def expired_state_flush() -> dict[str, int]:

@@ -66,7 +66,7 @@ class RefreshSerializer(serializers.Serializer):
     refresh = StrictCharField()
 
 
-# --- Auth (SPEC §5.1) --------------------------------------------------------------------------
+# --- Auth (docs/rules.md §5.1) --------------------------------------------------------------------
 
 
 class AuthView(APIView):

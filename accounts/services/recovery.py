@@ -1,4 +1,4 @@
-"""Recovery codes, re-enrolling the authenticator and re-enrolment links (SPEC §3.6)."""
+"""Recovery codes, re-enrolling the authenticator and re-enrolment links (docs/rules.md §3.6)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ RECOVERY_CODE_COUNT = 10
 _RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off paper
 
 
-# --- Recovery codes and re-enrolment (SPEC §3.6) -----------------------------------------------
+# --- Recovery codes and re-enrolment (docs/rules.md §3.6) -----------------------------------------
 
 
 def _recovery_code() -> str:

@@ -20,7 +20,7 @@ from accounts.throttling import registration_record, registration_throttle_check
 REGISTRATION_TTL = timedelta(minutes=10)
 
 
-# --- Registration (SPEC §3.1) -----------------------------------------------------------------
+# --- Registration (docs/rules.md §3.1) ------------------------------------------------------------
 
 
 def pending_registrations_flush() -> int:

@@ -33,7 +33,7 @@ class SignIn:
     recovery_codes: tuple[str, ...] = ()
 
 
-# --- Codes and sign-in (SPEC §3.2) -------------------------------------------------------------
+# --- Codes and sign-in (docs/rules.md §3.2) -------------------------------------------------------
 
 
 def _normalize_code(code: object) -> str:
@@ -120,8 +120,9 @@ class SignInFailed(Exception):
 def sign_in(
     *, username: str, code: object, address: str, kind: str, user_agent: str = ""
 ) -> SignIn:
-    """Sign in with a TOTP or recovery code (SPEC §3.2), throttled per username and address;
-    starts a new device session, which ends every other one (SPEC §3.3)."""
+    """Sign in with a TOTP or recovery code (docs/rules.md §3.2), throttled per username and
+    address;
+    starts a new device session, which ends every other one (docs/rules.md §3.3)."""
     with counted_attempt(username=username, address=address):
         verified = credentials_verify(username=username, code=code)
         if verified is None:

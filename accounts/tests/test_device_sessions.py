@@ -1,4 +1,4 @@
-"""One active device (SPEC §3.3): each sign-in ends every other device, browser and API."""
+"""One active device (docs/rules.md §3.3): each sign-in ends every other device, browser and API."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Sign-in throttling (SPEC §3.2): per username and per address, 429 + Retry-After, bounded."""
+"""Sign-in throttling (docs/rules.md §3.2): per username and per address, 429 + Retry-After,
+bounded."""
 
 from __future__ import annotations
 

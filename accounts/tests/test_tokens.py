@@ -1,4 +1,5 @@
-"""JWT pairs (SPEC §3.4): lifetimes, rotation, reuse, type confusion, logout, 401 not 403."""
+"""JWT pairs (docs/rules.md §3.4): lifetimes, rotation, reuse, type confusion, logout, 401 not
+403."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The admin (SPEC §3.7): TOTP sign-in only, household-scoped staff, actions, createadmin."""
+"""The admin (docs/rules.md §3.7): TOTP sign-in only, household-scoped staff, actions, deletions
+through the services, createadmin."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Account deletion (SPEC §3.6): what goes, what stays, ownership, nothing orphaned."""
+"""Account deletion (docs/rules.md §3.6): what goes, what stays, ownership, nothing orphaned."""
 
 from __future__ import annotations
 

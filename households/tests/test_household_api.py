@@ -1,4 +1,5 @@
-"""PATCH household/, invites and members (SPEC §5.2): owner only, isolation by household."""
+"""PATCH household/, invites and members (docs/rules.md §5.2): owner only, isolation by
+household."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Registration (SPEC §3.1): pending user, QR page, first code, household, recovery codes."""
+"""Registration (docs/rules.md §3.1): pending user, QR page, first code, household, recovery
+codes."""
 
 from __future__ import annotations
 

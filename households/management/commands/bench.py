@@ -1,4 +1,5 @@
-"""Measure server time of the hot paths against /healthz on the benchmark data set (SPEC §7)."""
+"""Measure server time of the hot paths against /healthz on the benchmark data set
+(docs/rules.md §7)."""
 
 from __future__ import annotations
 

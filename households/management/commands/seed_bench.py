@@ -1,4 +1,5 @@
-"""Build the benchmark data set of SPEC §7: 1 household, 4 members, 12 funnels, ~100k spendings."""
+"""Build the benchmark data set of docs/rules.md §7: 1 household, 4 members, 12 funnels, ~100k
+spendings."""
 
 from __future__ import annotations
 

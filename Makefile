@@ -25,7 +25,6 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
 
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py createcachetable
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: $(VENV)/.installed-dev
@@ -46,7 +45,6 @@ format: $(VENV)/.installed-dev
 bench: export DATA_DIR ?= $(CURDIR)/data/bench
 bench: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput -v0
-	$(PY) manage.py createcachetable
 	$(PY) manage.py bench
 
 clean:

@@ -11,6 +11,8 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
+from budget.metrics import token_refresh_counted
+
 if TYPE_CHECKING:
     from accounts.models import DeviceSession, User
 
@@ -55,8 +57,19 @@ def _session_id_is_live(user: User, session_id: str | None) -> bool:
     return device_session_is_live(user=user, session_id=session_id)
 
 
-@transaction.atomic
 def token_pair_rotate(*, raw_refresh: str) -> dict[str, str]:
+    """Trade a refresh token for a new pair, revoking it; exactly once per token (counted)."""
+    try:
+        pair = _token_pair_rotate(raw_refresh=raw_refresh)
+    except InvalidRefreshToken:
+        token_refresh_counted(outcome="failed")
+        raise
+    token_refresh_counted(outcome="ok")
+    return pair
+
+
+@transaction.atomic
+def _token_pair_rotate(*, raw_refresh: str) -> dict[str, str]:
     """Trade a refresh token for a new pair, revoking it; exactly once per token.
 
     The outstanding row of the presented token is locked (SELECT ... FOR UPDATE; on SQLite the

@@ -24,6 +24,7 @@ from accounts.models import (
 )
 from accounts.throttling import login_attempt_start, login_attempt_succeeded
 from accounts.tokens import refresh_tokens_revoke
+from budget.metrics import sign_in_counted
 
 WRONG_CODE = "That code is not right. Type the current 6-digit code from your authenticator."
 
@@ -127,12 +128,20 @@ def sign_in(
 ) -> SignIn:
     """Sign in with a TOTP or recovery code (SPEC §3.2), throttled per username and address;
     starts a new device session, which ends every other one (SPEC §3.3)."""
-    with counted_attempt(username=username, address=address):
-        verified = credentials_verify(username=username, code=code)
-        if verified is None:
-            raise SignInFailed
+    try:
+        with counted_attempt(username=username, address=address):
+            verified = credentials_verify(username=username, code=code)
+            if verified is None:
+                raise SignInFailed
+    except TooManyAttempts:
+        sign_in_counted(outcome="throttled")
+        raise
+    except SignInFailed:
+        sign_in_counted(outcome="failed")
+        raise
     user, device = verified
     session = device_session_start(user=user, kind=kind, user_agent=user_agent)
+    sign_in_counted(outcome="ok")
     return SignIn(user=user, device=device, session=session)
 
 

@@ -93,7 +93,9 @@ class RequestIdFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not getattr(record, "request_id", None):
-            record.request_id = request_id_var.get()
+            # Django logs a 4xx/5xx answer after the middleware has finished, with the request.
+            request = getattr(record, "request", None)
+            record.request_id = getattr(request, "request_id", "") or request_id_var.get()
         return True
 
 

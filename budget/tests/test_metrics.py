@@ -1,0 +1,132 @@
+"""/metrics (docs/rules.md §10): token-gated, routes by name, and the business counters."""
+
+from __future__ import annotations
+
+import pytest
+from prometheus_client import REGISTRY
+from prometheus_client.parser import text_string_to_metric_families
+
+from accounts.tests.factories import totp_code, totp_device
+from funnels.models import Funnel
+
+TOKEN = "s3cret-metrics-token-0123456789"
+LOGIN = "/api/v1/auth/login/"
+
+
+def _value(name: str, **labels: str) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+def _scrape(client) -> dict[str, list]:
+    response = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    samples: dict[str, list] = {}
+    for family in text_string_to_metric_families(response.content.decode()):
+        for sample in family.samples:
+            samples.setdefault(sample.name, []).append(sample)
+    return samples
+
+
+@pytest.fixture
+def token(settings) -> str:
+    settings.METRICS_TOKEN = TOKEN
+    return TOKEN
+
+
+@pytest.mark.parametrize(
+    "header",
+    [None, "", "Bearer", "Bearer wrong-token", f"Basic {TOKEN}", f"Bearer {TOKEN}x"],
+)
+def test_metrics_is_a_404_without_the_right_bearer_token(client, token, header):
+    extra = {} if header is None else {"HTTP_AUTHORIZATION": header}
+    response = client.get("/metrics", **extra)
+    assert response.status_code == 404
+    assert b"funnels_http_requests_total" not in response.content
+
+
+def test_metrics_is_a_404_when_no_token_is_configured(client, settings):
+    settings.METRICS_TOKEN = ""
+    response = client.get("/metrics", HTTP_AUTHORIZATION="Bearer ")
+    assert response.status_code == 404
+    response = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_requests_are_counted_by_route_name_method_and_status(client, token):
+    before = _value("funnels_http_requests_total", route="healthz", method="GET", status="200")
+    for _ in range(3):
+        client.get("/healthz")
+    client.get("/invite/a-secret-invite-code/")
+    client.get("/no/such/page/")
+
+    samples = _scrape(client)
+
+    counts = {
+        (s.labels["route"], s.labels["method"], s.labels["status"]): s.value
+        for s in samples["funnels_http_requests_total"]
+    }
+    assert counts[("healthz", "GET", "200")] == before + 3
+    assert any(route == "accounts:invite" for route, _, _ in counts)
+    assert any(route == "unmatched" and status == "404" for route, _, status in counts)
+    routes = {route for route, _, _ in counts}
+    assert not any("/" in route or "secret" in route for route in routes)
+    buckets = [
+        s
+        for s in samples["funnels_http_request_duration_seconds_bucket"]
+        if s.labels["route"] == "healthz"
+    ]
+    assert {s.labels["le"] for s in buckets} >= {"0.005", "0.1", "+Inf"}
+
+
+@pytest.mark.django_db
+def test_sign_ins_are_counted_ok_failed_and_throttled(api_client, user, settings):
+    settings.LOGIN_THROTTLE_PER_USERNAME = 2
+    device = totp_device(user)
+    ok, failed, throttled = (
+        _value("funnels_sign_ins_total", outcome=o) for o in ("ok", "failed", "throttled")
+    )
+    right = totp_code(device)
+    wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+
+    assert (
+        api_client.post(LOGIN, {"username": "alice", "code": right}, format="json").status_code
+        == 200
+    )
+    for _ in range(2):
+        assert (
+            api_client.post(LOGIN, {"username": "alice", "code": wrong}, format="json").status_code
+            == 401
+        )
+    assert (
+        api_client.post(LOGIN, {"username": "alice", "code": wrong}, format="json").status_code
+        == 429
+    )
+
+    assert _value("funnels_sign_ins_total", outcome="ok") == ok + 1
+    assert _value("funnels_sign_ins_total", outcome="failed") == failed + 2
+    assert _value("funnels_sign_ins_total", outcome="throttled") == throttled + 1
+
+
+@pytest.mark.django_db
+def test_spendings_and_token_refreshes_are_counted(api_client, api_client_for, user):
+    created = _value("funnels_spendings_created_total")
+    refreshed = _value("funnels_token_refreshes_total", outcome="ok")
+    refused = _value("funnels_token_refreshes_total", outcome="failed")
+    funnel = Funnel.objects.filter(owner=user).first() or Funnel.objects.first()
+
+    response = api_client_for(user).post(
+        "/api/v1/spendings/", {"funnel": str(funnel.pk), "amount": "4.20"}, format="json"
+    )
+    assert response.status_code == 201
+    device = totp_device(user)
+    login = {"username": "alice", "code": totp_code(device)}
+    pair = api_client.post(LOGIN, login, format="json").json()
+    refresh = {"refresh": pair["refresh"]}
+    assert api_client.post("/api/v1/auth/refresh/", refresh, format="json").status_code == 200
+    assert api_client.post("/api/v1/auth/refresh/", refresh, format="json").status_code == 401
+
+    assert _value("funnels_spendings_created_total") == created + 1
+    assert _value("funnels_token_refreshes_total", outcome="ok") == refreshed + 1
+    assert _value("funnels_token_refreshes_total", outcome="failed") == refused + 1

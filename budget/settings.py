@@ -263,6 +263,11 @@ METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 # missed day in turn).
 DAILY_JOBS = ["accounts.services.expired_state_flush"]
 
+LOG_LEVEL = env_str("LOG_LEVEL", "WARNING").upper()
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured(
+        f"LOG_LEVEL must be one of DEBUG/INFO/WARNING/ERROR/CRITICAL, not {LOG_LEVEL!r}."
+    )
 # One JSON object per line on stderr: a line per request (funnels.request) and every warning
 # and error, tracebacks included, each with the request id.
 LOGGING = {
@@ -280,7 +285,7 @@ LOGGING = {
             "filters": ["request_id", "redact_paths"],
         }
     },
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING").upper()},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "funnels.request": {"level": "INFO"},
         # Django's own console handler would print a second, plain-text copy while DEBUG is on.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -37,6 +37,4 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         and settings.CSRF_COOKIE_SECURE
         and not request.is_secure(),
     }
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": f"CSRF check failed: {reason}"}, status=403)
     return render(request, "csrf_failure.html", context, status=403)

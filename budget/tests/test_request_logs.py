@@ -6,9 +6,13 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -166,3 +170,17 @@ def test_a_whole_session_leaves_no_secret_in_the_logs(log_lines):
             assert spelling not in logged, f"the {what} is in the log"
     assert "98765" not in logged
     assert "Zo\\u00eb" not in logged
+
+
+def test_log_level_takes_only_a_level_name():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "LOG_LEVEL": "loud"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "LOG_LEVEL must be one of" in result.stderr

@@ -106,3 +106,27 @@ def test_a_stale_form_token_is_explained_as_such(settings):
     response = browser.post("/login/", {"csrfmiddlewaretoken": "x" * 64})
     assert response.status_code == 403
     assert "reload the page and try again" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("host", "secure", "cookies_secure", "warned"),
+    [
+        ("192.168.1.20:8000", False, True, True),  # the home server over plain http
+        ("[fe80::1]:8000", False, True, True),
+        ("funnels.example.org", True, True, False),  # https
+        ("192.168.1.20:8000", False, False, False),  # SECURE_COOKIES=false
+        ("localhost:8000", False, True, False),  # browsers keep Secure cookies on localhost
+        ("127.0.0.1", False, True, False),
+    ],
+)
+def test_the_sign_in_page_warns_when_the_browser_will_drop_the_cookies(
+    settings, host, secure, cookies_secure, warned
+):
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.SESSION_COOKIE_SECURE = cookies_secure
+    response = Client(HTTP_HOST=host).get("/login/", secure=secure)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert ("Signing in will not work on this address" in text) is warned
+    assert ("SECURE_COOKIES=false" in text) is warned

@@ -17,7 +17,7 @@ from accounts.services import registration_start
 
 pytestmark = pytest.mark.django_db
 
-CLEANUP = "accounts.services.expired_state_flush"
+CLEANUP = "households.services.expired_state_flush"
 PER_DAY = "accounts.tests.test_daily.record_day"
 FLAKY = "accounts.tests.test_daily.fails_on_the_3rd"
 # 2030-03-10 09:00 UTC (settings.TIME_ZONE is UTC in tests).
@@ -54,7 +54,7 @@ def test_daily_runs_the_cleanup_once_and_a_second_run_the_same_day_does_nothing(
         _expired_registration("late")
         out = io.StringIO()
         call_command("daily", stdout=out)
-        assert "Ran accounts.services.expired_state_flush for 2030-03-10" in out.getvalue()
+        assert "Ran households.services.expired_state_flush for 2030-03-10" in out.getvalue()
         assert not User.objects.filter(username="late").exists()
         run = DailyRun.objects.get()
         assert (run.job, run.day) == (CLEANUP, date(2030, 3, 10))
@@ -63,7 +63,7 @@ def test_daily_runs_the_cleanup_once_and_a_second_run_the_same_day_does_nothing(
         _expired_registration("later")  # appears after today's run: waits for tomorrow
         again = io.StringIO()
         call_command("daily", stdout=again)
-        assert "Up to date: accounts.services.expired_state_flush" in again.getvalue()
+        assert "Up to date: households.services.expired_state_flush" in again.getvalue()
         assert "Ran" not in again.getvalue()
         assert User.objects.filter(username="later").exists()
         assert DailyRun.objects.count() == 1

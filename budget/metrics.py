@@ -45,7 +45,7 @@ SIGN_INS = Counter(
 TOKEN_REFRESHES = Counter(
     "funnels_token_refreshes", "API refresh-token rotations by outcome (ok, failed).", ["outcome"]
 )
-# Counted by the import feature (docs/rules.md §9.3) once it exists; exported from now on so
+# Counted by the import of bank files once it exists (not built yet); exported from now on so
 # dashboards and alerts can rely on the name.
 IMPORTS = Counter("funnels_imports", "Files imported, by outcome (ok, failed).", ["outcome"])
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from funnels import views, views_funnels, views_household, views_pwa
+from funnels import views, views_funnels, views_household, views_income, views_pwa
 
 app_name = "funnels"
 
@@ -16,6 +16,9 @@ urlpatterns = [
     path("spendings/undo/", views.spending_undo, name="spending-undo"),
     path("spendings/<uuid:pk>/edit/", views.spending_edit, name="spending-edit"),
     path("spendings/<uuid:pk>/delete/", views.spending_delete, name="spending-delete"),
+    path("incomes/new/", views_income.income_create, name="income-create"),
+    path("incomes/<uuid:pk>/edit/", views_income.income_edit, name="income-edit"),
+    path("incomes/<uuid:pk>/delete/", views_income.income_delete, name="income-delete"),
     path("funnels/", views_funnels.funnel_list, name="funnel-list"),
     path("funnels/new/", views_funnels.funnel_create, name="funnel-create"),
     path("funnels/<uuid:pk>/edit/", views_funnels.funnel_edit, name="funnel-edit"),

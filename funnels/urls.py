@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from funnels import views, views_funnels, views_household, views_income, views_pwa
+from funnels import (
+    views,
+    views_funnels,
+    views_household,
+    views_income,
+    views_pwa,
+    views_reports,
+)
 
 app_name = "funnels"
 
@@ -16,6 +23,8 @@ urlpatterns = [
     path("spendings/undo/", views.spending_undo, name="spending-undo"),
     path("spendings/<uuid:pk>/edit/", views.spending_edit, name="spending-edit"),
     path("spendings/<uuid:pk>/delete/", views.spending_delete, name="spending-delete"),
+    path("reports/", views_reports.reports, name="reports"),
+    path("calendar/", views_reports.calendar, name="calendar"),
     path("incomes/new/", views_income.income_create, name="income-create"),
     path("incomes/<uuid:pk>/edit/", views_income.income_edit, name="income-edit"),
     path("incomes/<uuid:pk>/delete/", views_income.income_delete, name="income-delete"),

@@ -26,6 +26,10 @@ from funnels.views import household_time, member_required
 
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2999, 12, 31)
+WEEKDAYS = [
+    ("Monday", "Mon"), ("Tuesday", "Tue"), ("Wednesday", "Wed"), ("Thursday", "Thu"),
+    ("Friday", "Fri"), ("Saturday", "Sat"), ("Sunday", "Sun"),
+]  # fmt: skip
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -180,6 +184,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "weeks": weeks,
         "today": today,
         "start_day": start_day,
+        "weekdays": WEEKDAYS,
         "currency": household.currency,
         "spent": sum(flow.spent for flow in month.days),
         "income": sum(flow.income for flow in month.days),

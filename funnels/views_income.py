@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from budget.forms import apply_errors
@@ -16,7 +17,18 @@ from funnels import income as services
 from funnels.forms_income import IncomeEditForm, IncomeForm
 from funnels.models import Income
 from funnels.templatetags.money import money
-from funnels.views import _dashboard, _safe_next, household_time, member_required
+from funnels.views import _dashboard, household_time, member_required
+
+
+def _safe_next(request: HttpRequest) -> str | None:
+    """The posted `next` address if it points back into this site."""
+    target = request.POST.get("next") or ""
+    if not target.startswith("/") or target.startswith("//"):
+        return None
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if allowed else None
 
 
 def _visible_income(request: HttpRequest, pk: uuid.UUID) -> Income:

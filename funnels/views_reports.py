@@ -137,7 +137,7 @@ def _charts(summary: PeriodSummary, trend: list[PeriodTotals]) -> dict[str, obje
 def reports(request: HttpRequest) -> HttpResponse:
     """One period's money in and out: summary cards, cash flow, daily pace, funnels, trend."""
     try:
-        on = parse_day(request.GET.get("date")) or local_today(request.user.household)
+        on = parse_day(request.GET.get("date")) or local_today(household=request.user.household)
     except BadParameter as exc:
         return _problem(request, str(exc))
     summary = period_summary(user=request.user, on=on)
@@ -162,7 +162,7 @@ def reports(request: HttpRequest) -> HttpResponse:
 def calendar(request: HttpRequest) -> HttpResponse:
     """A Monday-first month grid with each day's spending and income."""
     household = request.user.household
-    today = local_today(household)
+    today = local_today(household=household)
     try:
         first = parse_month(request.GET.get("month")) or today.replace(day=1)
     except BadParameter as exc:

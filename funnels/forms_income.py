@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from django import forms
 
-from funnels.forms import DATETIME_INPUT_FORMATS, money_from
+from funnels.forms import DATETIME_INPUT_FORMATS, HistoryFilterForm, money_from
+from funnels.reports import INCOME, SPENDING
 
 
 class IncomeForm(forms.Form):
@@ -54,3 +55,24 @@ class IncomeEditForm(IncomeForm):
         input_formats=DATETIME_INPUT_FORMATS,
         error_messages={"required": "Enter the date and time.", "invalid": "Enter a valid date."},
     )
+
+
+class EntryFilterForm(HistoryFilterForm):
+    """The history's filters plus the type: everything, spendings only or income only."""
+
+    type = forms.ChoiceField(
+        required=False,
+        choices=[("", "Spending and income"), (SPENDING, "Spending"), (INCOME, "Income")],
+        error_messages={"invalid_choice": "Pick spending, income or both."},
+    )
+
+    def service_filters(self) -> dict[str, object]:
+        """The cleaned filters as keywords of funnels.reports.history_rows/history_totals."""
+        data = self.cleaned_data
+        return {
+            "kind": data.get("type") or "",
+            "funnel": data.get("funnel"),
+            "member": data.get("member") or "",
+            "since": data.get("since"),
+            "until": data.get("until"),
+        }

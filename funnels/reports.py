@@ -8,17 +8,19 @@ household time zone, and the math on them is Decimal.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 
 from funnels import allowance
 from funnels.fields import MoneyField
 from funnels.models import Funnel, Income, Spending
+from funnels.selectors import FORMER_MEMBERS
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -275,3 +277,110 @@ def income_sources_recent(*, user: User, limit: int = RECENT_SOURCES) -> list[st
         if source not in sources:
             sources.append(source)
     return sources[:limit]
+
+
+# --- history: spendings and income together (docs/rules.md §8.6) ------------------------------
+
+SPENDING = "spending"
+INCOME = "income"
+
+
+@dataclass(frozen=True)
+class HistoryTotals:
+    """Sum and count of each type of what the history shows (all pages, not just this one)."""
+
+    spent: Decimal
+    spent_count: int
+    income: Decimal
+    income_count: int
+
+    @property
+    def balance(self) -> Decimal:
+        return self.income - self.spent
+
+
+def _history_querysets(
+    *,
+    user: User,
+    kind: str = "",
+    funnel: Funnel | None = None,
+    member: str = "",
+    since: date | None = None,
+    until: date | None = None,
+) -> tuple[QuerySet[Spending], QuerySet[Income]]:
+    """The filtered spendings and income a member sees. Income has no funnel, so a funnel
+    filter leaves only spendings; `kind` leaves only one type."""
+    tz = user.household.tzinfo
+    spendings = Spending.objects.visible_to(user)
+    incomes = Income.objects.visible_to(user)
+    if funnel is not None:
+        spendings = spendings.filter(funnel=funnel)
+        incomes = incomes.none()
+    if member == FORMER_MEMBERS:
+        spendings = spendings.filter(created_by__isnull=True)
+        incomes = incomes.filter(received_by__isnull=True)
+    elif member:
+        spendings = spendings.filter(created_by__username=member)
+        incomes = incomes.filter(received_by__username=member)
+    if since is not None:
+        start = allowance.local_midnight(since, tz)
+        spendings = spendings.filter(spent_at__gte=start)
+        incomes = incomes.filter(received_at__gte=start)
+    if until is not None:
+        end = allowance.local_midnight(until + timedelta(days=1), tz)
+        spendings = spendings.filter(spent_at__lt=end)
+        incomes = incomes.filter(received_at__lt=end)
+    if kind == INCOME:
+        spendings = spendings.none()
+    elif kind == SPENDING:
+        incomes = incomes.none()
+    return spendings, incomes
+
+
+def history_rows(*, user: User, **filters: Any) -> QuerySet[Any]:
+    """Spendings and income the member sees, newest first, as (id, kind, at, created_at) rows
+    of one UNION query that a paginator can count and slice. Filters as `_history_querysets`."""
+    spendings, incomes = _history_querysets(user=user, **filters)
+    spending_rows = (
+        spendings.order_by()
+        .annotate(kind=Value(SPENDING, output_field=CharField()), at=F("spent_at"))
+        .values_list("id", "created_at", "kind", "at")
+    )
+    income_rows = (
+        incomes.order_by()
+        .annotate(kind=Value(INCOME, output_field=CharField()), at=F("received_at"))
+        .values_list("id", "created_at", "kind", "at")
+    )
+    return spending_rows.union(income_rows, all=True).order_by("-at", "-created_at", "-id")
+
+
+def history_objects(*, rows: Sequence[tuple[Any, ...]]) -> list[Spending | Income]:
+    """The spendings and income of a page of `history_rows`, in its order (two queries); each
+    has `kind` set to SPENDING or INCOME."""
+    spending_ids = [row[0] for row in rows if row[2] == SPENDING]
+    income_ids = [row[0] for row in rows if row[2] == INCOME]
+    found: dict[Any, Spending | Income] = {}
+    if spending_ids:
+        for spending in Spending.objects.filter(pk__in=spending_ids).select_related(
+            "funnel", "created_by"
+        ):
+            spending.kind = SPENDING
+            found[spending.pk] = spending
+    if income_ids:
+        for income in Income.objects.filter(pk__in=income_ids).select_related("received_by"):
+            income.kind = INCOME
+            found[income.pk] = income
+    return [found[row[0]] for row in rows if row[0] in found]
+
+
+def history_totals(*, user: User, **filters: Any) -> HistoryTotals:
+    """Sum and count of the filtered spendings and income (two queries)."""
+    spendings, incomes = _history_querysets(user=user, **filters)
+    spent = spendings.aggregate(total=Sum("amount"), count=Count("pk"))
+    came_in = incomes.aggregate(total=Sum("amount"), count=Count("pk"))
+    return HistoryTotals(
+        spent=_money(spent["total"]),
+        spent_count=spent["count"],
+        income=_money(came_in["total"]),
+        income_count=came_in["count"],
+    )

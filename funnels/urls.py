@@ -5,6 +5,7 @@ from django.urls import path
 from funnels import (
     views,
     views_funnels,
+    views_history,
     views_household,
     views_income,
     views_pwa,
@@ -18,7 +19,8 @@ urlpatterns = [
     path("manifest.webmanifest", views_pwa.manifest, name="manifest"),
     path("sw.js", views_pwa.service_worker, name="service-worker"),
     path("offline/", views_pwa.offline, name="offline"),
-    path("spendings/", views.spending_list, name="spending-list"),
+    # Spendings and income together (docs/rules.md §8.6); the name stays for existing links.
+    path("spendings/", views_history.history, name="spending-list"),
     path("spendings/new/", views.spending_create, name="spending-create"),
     path("spendings/undo/", views.spending_undo, name="spending-undo"),
     path("spendings/<uuid:pk>/edit/", views.spending_edit, name="spending-edit"),

@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
+from django.core.validators import RegexValidator
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -32,6 +33,11 @@ from funnels.serializers import (
     MoneyReadField,
     _user_tz,
 )
+
+# The schema states what the server enforces: no NUL character (DRF refuses it) and, for the
+# source, something besides spaces (surrounding spaces are trimmed).
+PLAIN_TEXT = RegexValidator(r"^[^\u0000]*$", "Null characters are not allowed.")
+SOURCE_TEXT = RegexValidator(r"^[^\u0000]*[^\u0000\s][^\u0000]*$", "Say where the money came from.")
 
 # --- serializers -----------------------------------------------------------------------------
 
@@ -68,13 +74,17 @@ class IncomeInputSerializer(serializers.Serializer):
     )
     amount = MoneyInputField()
     source = serializers.CharField(
-        max_length=60, help_text='Where it came from, e.g. "Salary" (1–60 characters).'
+        max_length=60,
+        validators=[SOURCE_TEXT],
+        help_text='Where it came from, e.g. "Salary": 1–60 characters, not only spaces.',
     )
     received_at = LocalDateTimeField(
         required=False,
         help_text="When it came in (default now); without an offset it is household time.",
     )
-    note = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    note = serializers.CharField(
+        max_length=200, allow_blank=True, required=False, validators=[PLAIN_TEXT]
+    )
     shared = serializers.BooleanField(
         default=True, help_text="True (default): every member sees it; false: only you."
     )

@@ -87,7 +87,8 @@ def bar_chart(
                 )
             )
         last = index == len(groups) - 1
-        if index % label_every == 0 or last:
+        # The last label too, unless it would touch the one before it.
+        if index % label_every == 0 or (last and index % label_every > label_every // 2):
             ticks.append(Tick(x=_q(slot * index + slot / 2), label=label))
     line_y = _q(baseline - PLOT * line / top) if line is not None and top > 0 else None
     return BarChart(

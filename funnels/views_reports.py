@@ -73,7 +73,7 @@ def _charts(summary: PeriodSummary, trend: list[PeriodTotals]) -> dict[str, obje
     label_every = 7 if len(summary.by_day) > 10 else 1
     cash_flow = charts.bar_chart(
         [
-            (str(flow.day.day), [(flow.income, "income"), (flow.spent, "spend")])
+            (str(flow.day.day), [(flow.income, "money-in"), (flow.spent, "money-out")])
             for flow in summary.by_day
         ],
         label_every=label_every,
@@ -82,7 +82,7 @@ def _charts(summary: PeriodSummary, trend: list[PeriodTotals]) -> dict[str, obje
         [
             (
                 str(flow.day.day),
-                [(flow.spent, "spend over" if flow.spent > summary.pace else "spend")],
+                [(flow.spent, "money-out over" if flow.spent > summary.pace else "money-out")],
             )
             for flow in summary.by_day
         ],
@@ -93,7 +93,7 @@ def _charts(summary: PeriodSummary, trend: list[PeriodTotals]) -> dict[str, obje
         [
             (
                 entry.start.strftime("%b"),
-                [(entry.income, "income"), (entry.spent, "spend"), (entry.limit, "limit")],
+                [(entry.income, "money-in"), (entry.spent, "money-out"), (entry.limit, "limit")],
             )
             for entry in trend
         ]

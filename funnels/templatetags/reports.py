@@ -1,4 +1,4 @@
-"""Template filters of the over-budget banner (docs/rules.md §8.5)."""
+"""Template filters of the over-budget banner (docs/rules.md §8.5) and the calendar (§8.4)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+
+from funnels.templatetags.money import money
 
 register = template.Library()
 
@@ -23,3 +27,9 @@ def over_budget(rows: Iterable[Any]) -> list[Any]:
 def over_by(remaining: Decimal) -> Decimal:
     """How far over the limit a negative remaining is."""
     return -remaining
+
+
+@register.filter
+def money_breakable(value: Decimal | None) -> str:
+    """Money that may wrap after a thousands separator, never inside a group (narrow cells)."""
+    return mark_safe(conditional_escape(money(value)).replace(",", ",<wbr>"))

@@ -84,7 +84,7 @@ def test_daily_chart_draws_the_pace_line_and_bars_over_it(client, alice):
     content = page(client)
     daily = content.split('id="daily-title"')[1].split("</svg>")[0]
     assert '<line class="pace"' in daily
-    assert 'class="bar spend over"' in daily  # 500 a day is above 4000 / 30
+    assert 'class="col money-out over"' in daily  # 500 a day is above 4000 / 30
     assert "133.33 a day" in content  # the legend: 4000 / 30 to the cent
 
 
@@ -112,7 +112,7 @@ def test_an_empty_period_renders_with_no_bars(client, alice):
     charts = content.split('id="flow-title"')[1].split('id="funnels-title"')[0]
     assert charts.count("Nothing in this period") == 1  # cash flow; the daily chart has its pace
     assert '<line class="pace"' in charts
-    assert '<rect class="bar' not in charts
+    assert '<rect class="col' not in charts
 
 
 def test_spending_on_one_day_long_names_and_many_funnels_render(client, alice):

@@ -143,3 +143,26 @@ def test_signed_out_income_post_saves_nothing(client):
     assert response.status_code == 302
     assert "login" in response["Location"]
     assert not Income.objects.exists()
+
+
+def test_bad_income_without_javascript_shows_the_page_with_the_message(client, alice):
+    response = client.post(CREATE, {"amount": "abc", "source": "Gift", "note": "kept"})
+    assert response.status_code == 422
+    content = response.content.decode()
+    assert "Enter the amount as a number like 12.50." in content
+    assert 'value="abc"' in content  # what was typed stays in the field
+    assert re.search(r'<input id="source"[^>]*value="Gift"', content)
+    assert not Income.objects.exists()
+
+
+def test_another_member_cannot_make_shared_income_private(client, user, member):
+    income = record(user)
+    client.force_login(member)
+    page = client.get(f"/incomes/{income.pk}/edit/").content.decode()
+    assert 'id="private"' not in page  # the choice is only offered to its author
+    data = {"amount": "100", "source": "Gift", "spent_at": "2026-11-20T10:00", "private": "on"}
+    response = client.post(f"/incomes/{income.pk}/edit/", data)
+    assert response.status_code == 422
+    assert "Only who recorded this income can make it private." in response.content.decode()
+    income.refresh_from_db()
+    assert income.shared is True

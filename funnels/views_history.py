@@ -7,10 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accounts.web import household_time, member_required
 from funnels.forms_income import EntryFilterForm
 from funnels.models import Funnel
 from funnels.reports import history_objects, history_rows, history_totals
-from funnels.views import HISTORY_PAGE_SIZE, household_time, member_required
+from funnels.views import HISTORY_PAGE_SIZE
 
 
 @require_GET

@@ -9,26 +9,15 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.web import household_time, member_required, safe_next
 from budget.forms import apply_errors
 from funnels import income as services
 from funnels.forms_income import IncomeEditForm, IncomeForm
 from funnels.models import Income
 from funnels.templatetags.money import money
-from funnels.views import _dashboard, household_time, member_required
-
-
-def _safe_next(request: HttpRequest) -> str | None:
-    """The posted `next` address if it points back into this site."""
-    target = request.POST.get("next") or ""
-    if not target.startswith("/") or target.startswith("//"):
-        return None
-    allowed = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return target if allowed else None
+from funnels.views import _dashboard
 
 
 def _visible_income(request: HttpRequest, pk: uuid.UUID) -> Income:
@@ -71,7 +60,7 @@ def income_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
-                return redirect(_safe_next(request) or "funnels:spending-list")
+                return redirect(safe_next(request) or "funnels:spending-list")
         status = 422
     else:
         local = timezone.localtime(income.received_at)
@@ -104,4 +93,4 @@ def income_delete(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         return render(request, "funnels/income_delete.html", {"income": income})
     services.income_delete(user=request.user, income=income)
     messages.success(request, f"Deleted income {money(income.amount)} from {income.source}.")
-    return redirect(_safe_next(request) or "funnels:spending-list")
+    return redirect(safe_next(request) or "funnels:spending-list")

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET
 
+from accounts.web import household_time, member_required
 from funnels import charts
 from funnels.reports import (
     PeriodSummary,
@@ -22,7 +23,6 @@ from funnels.reports import (
 )
 from funnels.selectors import local_today
 from funnels.templatetags.money import money
-from funnels.views import household_time, member_required
 
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2999, 12, 31)

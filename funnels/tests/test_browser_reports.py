@@ -149,3 +149,29 @@ def test_calendar_day_opens_the_history_of_that_day(signed_in_page, user, time_m
     expect(listing).to_contain_text("4.20")
     expect(listing).to_contain_text("9.10")
     expect(page.locator(".history-totals")).to_contain_text("4.20")
+
+
+@pytest.mark.parametrize("page_name", ["history", "income edit", "income delete"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_income_pages_have_no_serious_accessibility_violations(
+    signed_in_page, user, time_machine, page_name, scheme
+):
+    moment = frozen_moment()
+    time_machine.move_to(moment, tick=True)
+    fill_a_busy_period(user, moment)
+    income = Income.objects.get(source="Salary")
+    path = {
+        "history": "/spendings/",
+        "income edit": f"/incomes/{income.pk}/edit/",
+        "income delete": f"/incomes/{income.pk}/delete/",
+    }[page_name]
+    page = signed_in_page(user, color_scheme=scheme)
+    page.goto(path)
+    if page_name == "history":
+        expect(page.locator(".history-totals")).to_contain_text("2,500.00")
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate(
+        "document.documentElement.clientWidth"
+    )
+    assert serious_axe_violations(page) == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{page_name.replace(' ', '-')}-phone-{scheme}.png"))

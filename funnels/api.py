@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.db import transaction
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
@@ -25,10 +24,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from budget.api import Conflict, ErrorSerializer, Gone
-from funnels import services
-from funnels.allowance import local_midnight
-from funnels.models import TOMBSTONE_RETENTION, Funnel, Spending, SpendingTombstone
-from funnels.selectors import FunnelRow, figures_of, funnels_with_sums, overview_for, period_of
+from funnels import selectors, services
+from funnels.models import TOMBSTONE_RETENTION
 from funnels.serializers import (
     DeletedFilterSerializer,
     DeletedSpendingSerializer,
@@ -57,28 +54,12 @@ def sync_time() -> datetime:
     return timezone.now() - SYNC_MARGIN
 
 
-def _funnel_rows(user: User, **filters: Any) -> list[FunnelRow]:
-    """Visible funnels with their figures for the current period, in one query."""
-    household = user.household
-    period = period_of(household)
-    return [
-        FunnelRow(funnel=f, figures=figures_of(f, period, household.allowance_mode))
-        for f in funnels_with_sums(user, period).filter(**filters)
-    ]
-
-
-def _funnel_row(user: User, pk: UUID) -> FunnelRow:
-    return _funnel_rows(user, pk=pk)[0]
-
-
-def _visible_funnel(user: User, pk: UUID) -> Funnel:
-    return get_object_or_404(Funnel.objects.visible_to(user).select_related("owner"), pk=pk)
-
-
-def _visible_spending(user: User, pk: UUID) -> Spending:
-    return get_object_or_404(
-        Spending.objects.visible_to(user).select_related("funnel", "created_by"), pk=pk
-    )
+def _funnel_row(user: User, pk: UUID) -> dict[str, Any]:
+    """One funnel's row (404 if the member does not see it), as the API shows it."""
+    rows = selectors.funnel_rows(user=user, pk=pk)
+    if not rows:
+        raise NotFound
+    return FunnelSerializer(rows[0]).data
 
 
 # --- funnels §5.3 --------------------------------------------------------------------------
@@ -88,7 +69,8 @@ class FunnelListView(APIView):
     @extend_schema(responses=FunnelSerializer(many=True), summary="List funnels")
     def get(self, request: Request) -> Response:
         """The member's funnels in display order, with this period's figures."""
-        return Response(FunnelSerializer(_funnel_rows(request.user), many=True).data)
+        rows = selectors.funnel_rows(user=request.user)
+        return Response(FunnelSerializer(rows, many=True).data)
 
     @extend_schema(
         request=FunnelInputSerializer, responses={201: FunnelSerializer}, summary="Create a funnel"
@@ -107,18 +89,14 @@ class FunnelListView(APIView):
             )
             if "position" in data:
                 services.funnel_update(user=request.user, funnel=funnel, position=data["position"])
-        row = _funnel_row(request.user, funnel.pk)
-        return Response(FunnelSerializer(row).data, status=status.HTTP_201_CREATED)
+        return Response(_funnel_row(request.user, funnel.pk), status=status.HTTP_201_CREATED)
 
 
 class FunnelDetailView(APIView):
     @extend_schema(responses=FunnelSerializer, summary="Get a funnel")
     def get(self, request: Request, pk: UUID) -> Response:
         """One funnel with this period's figures."""
-        rows = _funnel_rows(request.user, pk=pk)
-        if not rows:
-            raise NotFound
-        return Response(FunnelSerializer(rows[0]).data)
+        return Response(_funnel_row(request.user, pk))
 
     @extend_schema(
         request=FunnelInputSerializer(partial=True),
@@ -127,13 +105,13 @@ class FunnelDetailView(APIView):
     )
     def patch(self, request: Request, pk: UUID) -> Response:
         """Change any of name, emoji, colour, limit, position and shared."""
-        funnel = _visible_funnel(request.user, pk)
+        funnel = selectors.funnel_visible_to(user=request.user, pk=pk)
         data = _valid(FunnelInputSerializer(data=request.data, partial=True))
         changes = {field: data[field] for field in _FUNNEL_CHANGES if field in data}
         services.funnel_update(
             user=request.user, funnel=funnel, shared=data.get("shared"), **changes
         )
-        return Response(FunnelSerializer(_funnel_row(request.user, funnel.pk)).data)
+        return Response(_funnel_row(request.user, funnel.pk))
 
     @extend_schema(
         parameters=[FunnelDeleteParamsSerializer],
@@ -142,11 +120,12 @@ class FunnelDetailView(APIView):
     )
     def delete(self, request: Request, pk: UUID) -> Response:
         """Delete a funnel with its spendings, or move them first with `?move_to=<funnel id>`."""
-        funnel = _visible_funnel(request.user, pk)
+        funnel = selectors.funnel_visible_to(user=request.user, pk=pk)
         params = _valid(FunnelDeleteParamsSerializer(data=request.query_params))
         move_to = None
         if "move_to" in params:
-            move_to = Funnel.objects.visible_to(request.user).filter(pk=params["move_to"]).first()
+            others = selectors.funnels_visible_to(user=request.user)
+            move_to = others.filter(pk=params["move_to"]).first()
             if move_to is None:
                 raise serializers.ValidationError({"move_to": ["No such funnel."]})
         services.funnel_delete(user=request.user, funnel=funnel, move_to=move_to)
@@ -208,9 +187,6 @@ class SpendingListView(GenericAPIView):
     pagination_class = SpendingCursorPagination
     serializer_class = SpendingSerializer
 
-    def get_queryset(self) -> Any:
-        return Spending.objects.visible_to(self.request.user).select_related("created_by")
-
     @extend_schema(
         parameters=[SpendingFilterSerializer],
         responses=SpendingSerializer(many=True),
@@ -221,17 +197,7 @@ class SpendingListView(GenericAPIView):
         params = _valid(
             SpendingFilterSerializer(data=request.query_params, context={"request": request})
         )
-        tz = request.user.household.tzinfo
-        spendings = self.get_queryset()
-        if "funnel" in params:
-            spendings = spendings.filter(funnel_id=params["funnel"])
-        if "since" in params:
-            spendings = spendings.filter(spent_at__gte=local_midnight(params["since"], tz))
-        if "until" in params:
-            end = local_midnight(params["until"] + timedelta(days=1), tz)
-            spendings = spendings.filter(spent_at__lt=end)
-        if "updated_since" in params:
-            spendings = spendings.filter(updated_at__gte=params["updated_since"])
+        spendings = selectors.spendings_visible_to(user=request.user, **params)
         page = self.paginate_queryset(spendings)
         return self.get_paginated_response(SpendingSerializer(page, many=True).data)
 
@@ -278,7 +244,8 @@ class SpendingDetailView(APIView):
     @extend_schema(responses=SpendingSerializer, summary="Get a spending")
     def get(self, request: Request, pk: UUID) -> Response:
         """One spending."""
-        return Response(SpendingSerializer(_visible_spending(request.user, pk)).data)
+        spending = selectors.spending_visible_to(user=request.user, pk=pk)
+        return Response(SpendingSerializer(spending).data)
 
     @extend_schema(
         request=SpendingUpdateSerializer(partial=True),
@@ -287,7 +254,7 @@ class SpendingDetailView(APIView):
     )
     def patch(self, request: Request, pk: UUID) -> Response:
         """Change the amount, funnel, time or note of a spending."""
-        spending = _visible_spending(request.user, pk)
+        spending = selectors.spending_visible_to(user=request.user, pk=pk)
         serializer = SpendingUpdateSerializer(
             data=request.data, partial=True, context={"request": request}
         )
@@ -298,7 +265,8 @@ class SpendingDetailView(APIView):
     @extend_schema(responses={204: None}, summary="Delete a spending")
     def delete(self, request: Request, pk: UUID) -> Response:
         """Delete a spending; syncing clients learn of it from spendings/deleted/."""
-        services.spending_delete(user=request.user, spending=_visible_spending(request.user, pk))
+        spending = selectors.spending_visible_to(user=request.user, pk=pk)
+        services.spending_delete(user=request.user, spending=spending)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -329,14 +297,7 @@ class DeletedSpendingListView(APIView):
                 "(GET spendings/ without updated_since)."
             )
         server_time = sync_time()
-        # A spending moved out of a shared funnel leaves a tombstone for the other members;
-        # whoever still sees it is not told it is gone.
-        tombstones = (
-            SpendingTombstone.objects.visible_to(request.user)
-            .filter(deleted_at__gte=params["since"])
-            .exclude(id__in=Spending.objects.visible_to(request.user).values("id"))
-            .order_by("deleted_at", "id")
-        )
+        tombstones = selectors.tombstones_since(user=request.user, since=params["since"])
         return Response(
             DeletedSpendingsResponse({"server_time": server_time, "results": tombstones}).data
         )
@@ -360,7 +321,7 @@ class OverviewView(APIView):
     def get(self, request: Request) -> Response:
         """The figures of SPEC §2 as of a day: period, funnels, totals, recent spendings."""
         params = _valid(OverviewParamsSerializer(data=request.query_params))
-        overview = overview_for(request.user, on=params.get("date"))
+        overview = selectors.overview_for(user=request.user, on=params.get("date"))
         return Response(OverviewSerializer(overview).data)
 
 

@@ -1,4 +1,7 @@
-"""Budget math of SPEC §2, pure: no ORM, no clock, exact Decimal/Fraction arithmetic."""
+"""Budget math of SPEC §2, pure: no ORM, no clock, exact Decimal/Fraction arithmetic.
+
+The mode names are the household's AllowanceMode choices (the one list of them).
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,8 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from fractions import Fraction
 
-PACE = "pace"
-EVEN = "even"
+from accounts.models import AllowanceMode
+
 ZERO = Decimal("0.00")
 
 
@@ -93,9 +96,9 @@ def daily_allowance(
 ) -> Decimal:
     """How much can still be spent today (SPEC §2.3), rounded down to the cent."""
     n, d, r = period.days_total, period.day, period.days_left
-    if mode == PACE:
+    if mode == AllowanceMode.PACE:
         exact = Fraction(limit) * d / n - Fraction(spent)
-    elif mode == EVEN:
+    elif mode == AllowanceMode.EVEN:
         exact = (Fraction(limit) - Fraction(spent) + Fraction(spent_today)) / (r + 1) - Fraction(
             spent_today
         )

@@ -77,7 +77,9 @@ class FunnelListView(APIView):
     )
     def post(self, request: Request) -> Response:
         """Create a personal funnel, or a shared one with `shared: true`."""
-        data = _valid(FunnelInputSerializer(data=request.data))
+        serializer = FunnelInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
         with transaction.atomic():
             funnel = services.funnel_create(
                 user=request.user,
@@ -106,7 +108,9 @@ class FunnelDetailView(APIView):
     def patch(self, request: Request, pk: UUID) -> Response:
         """Change any of name, emoji, colour, limit, position and shared."""
         funnel = selectors.funnel_visible_to(user=request.user, pk=pk)
-        data = _valid(FunnelInputSerializer(data=request.data, partial=True))
+        serializer = FunnelInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
         changes = {field: data[field] for field in _FUNNEL_CHANGES if field in data}
         services.funnel_update(
             user=request.user, funnel=funnel, shared=data.get("shared"), **changes
@@ -121,7 +125,9 @@ class FunnelDetailView(APIView):
     def delete(self, request: Request, pk: UUID) -> Response:
         """Delete a funnel with its spendings, or move them first with `?move_to=<funnel id>`."""
         funnel = selectors.funnel_visible_to(user=request.user, pk=pk)
-        params = _valid(FunnelDeleteParamsSerializer(data=request.query_params))
+        serializer = FunnelDeleteParamsSerializer(data=request.query_params)
+        serializer.is_valid(raise_exception=True)
+        params = serializer.validated_data
         move_to = None
         if "move_to" in params:
             others = selectors.funnels_visible_to(user=request.user)
@@ -194,9 +200,11 @@ class SpendingListView(GenericAPIView):
     )
     def get(self, request: Request) -> Response:
         """Spendings the member can see, newest first, a page at a time (cursor)."""
-        params = _valid(
-            SpendingFilterSerializer(data=request.query_params, context={"request": request})
+        serializer = SpendingFilterSerializer(
+            data=request.query_params, context={"request": request}
         )
+        serializer.is_valid(raise_exception=True)
+        params = serializer.validated_data
         spendings = selectors.spendings_visible_to(user=request.user, **params)
         page = self.paginate_queryset(spendings)
         return self.get_paginated_response(SpendingSerializer(page, many=True).data)
@@ -216,7 +224,9 @@ class SpendingListView(GenericAPIView):
     )
     def post(self, request: Request) -> Response:
         """Record a spending; with a client-chosen `id` a retry is safe (200, nothing new)."""
-        data = _valid(SpendingInputSerializer(data=request.data, context={"request": request}))
+        serializer = SpendingInputSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
         fields = {
             "user": request.user,
             "funnel": data["funnel"],
@@ -258,7 +268,8 @@ class SpendingDetailView(APIView):
         serializer = SpendingUpdateSerializer(
             data=request.data, partial=True, context={"request": request}
         )
-        changes = _valid(serializer)
+        serializer.is_valid(raise_exception=True)
+        changes = serializer.validated_data
         spending = services.spending_update(user=request.user, spending=spending, **changes)
         return Response(SpendingSerializer(spending).data)
 
@@ -288,9 +299,11 @@ class DeletedSpendingListView(APIView):
     )
     def get(self, request: Request) -> Response:
         """Ids of spendings deleted (or moved out of sight) at or after `since`, oldest first."""
-        params = _valid(
-            DeletedFilterSerializer(data=request.query_params, context={"request": request})
+        serializer = DeletedFilterSerializer(
+            data=request.query_params, context={"request": request}
         )
+        serializer.is_valid(raise_exception=True)
+        params = serializer.validated_data
         if params["since"] < timezone.now() - TOMBSTONE_RETENTION:
             raise Gone(
                 "Deletions are kept for 90 days only: sync again from scratch "
@@ -320,11 +333,8 @@ class OverviewView(APIView):
     )
     def get(self, request: Request) -> Response:
         """The figures of SPEC §2 as of a day: period, funnels, totals, recent spendings."""
-        params = _valid(OverviewParamsSerializer(data=request.query_params))
+        serializer = OverviewParamsSerializer(data=request.query_params)
+        serializer.is_valid(raise_exception=True)
+        params = serializer.validated_data
         overview = selectors.overview_for(user=request.user, on=params.get("date"))
         return Response(OverviewSerializer(overview).data)
-
-
-def _valid(serializer: serializers.Serializer) -> dict[str, Any]:
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data

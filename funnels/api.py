@@ -200,12 +200,9 @@ class SpendingListView(GenericAPIView):
     )
     def get(self, request: Request) -> Response:
         """Spendings the member can see, newest first, a page at a time (cursor)."""
-        serializer = SpendingFilterSerializer(
-            data=request.query_params, context={"request": request}
-        )
-        serializer.is_valid(raise_exception=True)
-        params = serializer.validated_data
-        spendings = selectors.spendings_visible_to(user=request.user, **params)
+        filters = SpendingFilterSerializer(data=request.query_params, context={"request": request})
+        filters.is_valid(raise_exception=True)
+        spendings = selectors.spendings_visible_to(user=request.user, **filters.validated_data)
         page = self.paginate_queryset(spendings)
         return self.get_paginated_response(SpendingSerializer(page, many=True).data)
 
@@ -299,18 +296,16 @@ class DeletedSpendingListView(APIView):
     )
     def get(self, request: Request) -> Response:
         """Ids of spendings deleted (or moved out of sight) at or after `since`, oldest first."""
-        serializer = DeletedFilterSerializer(
-            data=request.query_params, context={"request": request}
-        )
-        serializer.is_valid(raise_exception=True)
-        params = serializer.validated_data
-        if params["since"] < timezone.now() - TOMBSTONE_RETENTION:
+        query = DeletedFilterSerializer(data=request.query_params, context={"request": request})
+        query.is_valid(raise_exception=True)
+        since = query.validated_data["since"]
+        if since < timezone.now() - TOMBSTONE_RETENTION:
             raise Gone(
                 "Deletions are kept for 90 days only: sync again from scratch "
                 "(GET spendings/ without updated_since)."
             )
         server_time = sync_time()
-        tombstones = selectors.tombstones_since(user=request.user, since=params["since"])
+        tombstones = selectors.tombstones_since(user=request.user, since=since)
         return Response(
             DeletedSpendingsResponse({"server_time": server_time, "results": tombstones}).data
         )

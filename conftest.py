@@ -7,11 +7,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from accounts.models import User
 from accounts.services import household_create, household_join
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import UserFactory, totp_code, totp_device
 from accounts.tokens import token_pair_for
 
 
@@ -81,6 +83,21 @@ def api_client_for(db) -> Callable[[User], APIClient]:
     def make(user: User) -> APIClient:
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_pair_for(user)['access']}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def admin_client_for(db) -> Callable[[User], Client]:
+    """A client signed in to the admin as `user` (staff) through the TOTP sign-in, as staff are."""
+
+    def make(user: User) -> Client:
+        client = Client()
+        device = TOTPDevice.objects.filter(user=user).first() or totp_device(user)
+        form = {"username": user.username, "code": totp_code(device), "next": "/admin/"}
+        response = client.post("/login/", form)
+        assert response["Location"] == "/admin/"
         return client
 
     return make

@@ -79,6 +79,12 @@ def funnel_form(funnel: Funnel, **changes: object) -> dict[str, object]:
     return {**data, **changes}
 
 
+def bulk_delete(client, model: str, pks: list[object]):
+    """The admin's "Delete selected" action on `pks`, confirmed."""
+    data = {"action": "delete_selected", "_selected_action": pks, "post": "yes"}
+    return client.post(reverse(f"admin:funnels_{model}_changelist"), data, follow=True)
+
+
 def tombstones() -> set[tuple[object, ...]]:
     return set(SpendingTombstone.objects.values_list("id", "funnel_id", "household_id", "owner_id"))
 
@@ -103,11 +109,7 @@ def test_bulk_deleting_spendings_in_the_admin_leaves_a_deletion_record_each(
     mine, theirs = spend(food_of(staff), staff), spend(food_of(member), member)
     kept = spend(shared, member)
     client = admin_client_for(staff)
-    response = client.post(
-        reverse("admin:funnels_spending_changelist"),
-        {"action": "delete_selected", "_selected_action": [mine.pk, theirs.pk], "post": "yes"},
-        follow=True,
-    )
+    response = bulk_delete(client, "spending", [mine.pk, theirs.pk])
     assert list(Spending.objects.values_list("pk", flat=True)) == [kept.pk]
     assert tombstones() == {
         (mine.pk, mine.funnel_id, staff.household_id, staff.pk),
@@ -136,11 +138,7 @@ def test_bulk_deleting_funnels_in_the_admin_records_their_spendings_as_deleted(
     gone = [spend(food, staff), spend(other, member)]
     kept = spend(shared, staff)
     client = admin_client_for(staff)
-    response = client.post(
-        reverse("admin:funnels_funnel_changelist"),
-        {"action": "delete_selected", "_selected_action": [food.pk, other.pk], "post": "yes"},
-        follow=True,
-    )
+    response = bulk_delete(client, "funnel", [food.pk, other.pk])
     assert not Funnel.objects.filter(pk__in=[food.pk, other.pk]).exists()
     assert list(Spending.objects.values_list("pk", flat=True)) == [kept.pk]
     assert tombstones() == {
@@ -297,11 +295,7 @@ def test_staff_bulk_delete_skips_another_households_funnels(admin_client_for, st
     spend(theirs, stranger)
     mine = food_of(staff)
     client = admin_client_for(staff)
-    response = client.post(
-        reverse("admin:funnels_funnel_changelist"),
-        {"action": "delete_selected", "_selected_action": [mine.pk, theirs.pk], "post": "yes"},
-        follow=True,
-    )
+    response = bulk_delete(client, "funnel", [mine.pk, theirs.pk])
     assert messages_of(response) == ["Successfully deleted 1 funnel."]
     assert not Funnel.objects.filter(pk=mine.pk).exists()
     assert Funnel.objects.filter(pk=theirs.pk).exists()

@@ -26,6 +26,10 @@ def _setup_household(user, *, tz="UTC", start_day=1, mode="pace"):
     return FunnelFactory(household=household, owner=user, monthly_limit=D("3100.00"))
 
 
+def spend(funnel, user, amount: str, when: datetime) -> None:
+    SpendingFactory(funnel=funnel, created_by=user, amount=D(amount), spent_at=when)
+
+
 def _row(overview, funnel):
     return next(row for row in overview.rows if row.funnel.pk == funnel.pk)
 
@@ -34,10 +38,7 @@ def test_spending_at_2330_local_on_the_last_day_belongs_to_that_period(user):
     # Europe/Berlin, period starting on the 1st; 31 Oct 2026 is the last day (DST ended 25 Oct).
     funnel = _setup_household(user, tz="Europe/Berlin", start_day=1)
     berlin = ZoneInfo("Europe/Berlin")
-    SpendingFactory(
-        funnel=funnel, created_by=user, amount=D("50.00"),
-        spent_at=datetime(2026, 10, 31, 23, 30, tzinfo=berlin),
-    )  # fmt: skip
+    spend(funnel, user, "50.00", datetime(2026, 10, 31, 23, 30, tzinfo=berlin))
     october = overview_for(user=user, on=date(2026, 10, 31))
     november = overview_for(user=user, on=date(2026, 11, 1))
     assert _row(october, funnel).figures.spent == D("50.00")
@@ -48,10 +49,7 @@ def test_spending_at_2330_local_on_the_last_day_belongs_to_that_period(user):
 def test_spending_on_a_dst_change_day_counts_on_its_local_date(user):
     # 29 March 2026: Berlin skips 02:00-03:00. 00:30 local is 23:30 UTC the day before.
     funnel = _setup_household(user, tz="Europe/Berlin", start_day=28)
-    SpendingFactory(
-        funnel=funnel, created_by=user, amount=D("7.00"),
-        spent_at=datetime(2026, 3, 29, 0, 30, tzinfo=ZoneInfo("Europe/Berlin")),
-    )  # fmt: skip
+    spend(funnel, user, "7.00", datetime(2026, 3, 29, 0, 30, tzinfo=ZoneInfo("Europe/Berlin")))
     on_the_day = _row(overview_for(user=user, on=date(2026, 3, 29)), funnel).figures
     day_before = _row(overview_for(user=user, on=date(2026, 3, 28)), funnel).figures
     assert on_the_day.spent_today == D("7.00")
@@ -62,14 +60,8 @@ def test_spending_on_a_dst_change_day_counts_on_its_local_date(user):
 def test_year_boundary_splits_periods_at_local_midnight(user):
     funnel = _setup_household(user, tz="America/New_York", start_day=1)
     new_york = ZoneInfo("America/New_York")
-    SpendingFactory(
-        funnel=funnel, created_by=user, amount=D("1.00"),
-        spent_at=datetime(2026, 12, 31, 23, 59, tzinfo=new_york),
-    )  # fmt: skip
-    SpendingFactory(
-        funnel=funnel, created_by=user, amount=D("2.00"),
-        spent_at=datetime(2027, 1, 1, 0, 0, tzinfo=new_york),
-    )  # fmt: skip
+    spend(funnel, user, "1.00", datetime(2026, 12, 31, 23, 59, tzinfo=new_york))
+    spend(funnel, user, "2.00", datetime(2027, 1, 1, 0, 0, tzinfo=new_york))
     assert _row(overview_for(user=user, on=date(2026, 12, 15)), funnel).figures.spent == D("1.00")
     assert _row(overview_for(user=user, on=date(2027, 1, 15)), funnel).figures.spent == D("2.00")
 
@@ -77,14 +69,8 @@ def test_year_boundary_splits_periods_at_local_midnight(user):
 def test_future_dated_spending_inside_the_period_counts_as_committed(user):
     funnel = _setup_household(user, start_day=15)
     utc = ZoneInfo("UTC")
-    SpendingFactory(
-        funnel=funnel, created_by=user, amount=D("100.00"),
-        spent_at=datetime(2023, 11, 10, 12, tzinfo=utc),
-    )  # fmt: skip
-    SpendingFactory(
-        funnel=funnel, created_by=user, amount=D("999.00"),
-        spent_at=datetime(2023, 11, 15, 0, tzinfo=utc),  # the next period
-    )  # fmt: skip
+    spend(funnel, user, "100.00", datetime(2023, 11, 10, 12, tzinfo=utc))
+    spend(funnel, user, "999.00", datetime(2023, 11, 15, 0, tzinfo=utc))  # the next period
     figures = _row(overview_for(user=user, on=date(2023, 10, 16)), funnel).figures
     assert figures.spent == D("100.00")
     assert figures.spent_today == D("0.00")
@@ -103,10 +89,7 @@ def test_limit_changed_mid_period_recalculates_at_once(user):
 
 def test_spec_example_through_the_database_in_even_mode(user):
     funnel = _setup_household(user, start_day=15, mode="even")
-    SpendingFactory(
-        funnel=funnel, created_by=user, amount=D("100.00"),
-        spent_at=datetime(2023, 10, 16, 9, tzinfo=ZoneInfo("UTC")),
-    )  # fmt: skip
+    spend(funnel, user, "100.00", datetime(2023, 10, 16, 9, tzinfo=ZoneInfo("UTC")))
     overview = overview_for(user=user, on=date(2023, 10, 16))
     assert _row(overview, funnel).figures.daily == D("3.33")
     assert overview.totals.daily == D("3.33")

@@ -1,4 +1,4 @@
-"""REST API v1 of funnels, spendings and the overview (SPEC §5.3–5.5).
+"""REST API v1 of funnels, spendings and the overview (docs/rules.md §5.3–5.5).
 
 Thin views: serializers parse, funnels.services writes, funnels.selectors reads. Objects
 are looked up through `visible_to`, so whatever a member cannot see answers 404.
@@ -327,7 +327,7 @@ class OverviewView(APIView):
         summary="Overview of a day",
     )
     def get(self, request: Request) -> Response:
-        """The figures of SPEC §2 as of a day: period, funnels, totals, recent spendings."""
+        """The figures of docs/rules.md §2 on a day: period, funnels, totals, recent spendings."""
         serializer = OverviewParamsSerializer(data=request.query_params)
         serializer.is_valid(raise_exception=True)
         params = serializer.validated_data

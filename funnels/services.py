@@ -37,7 +37,7 @@ def _next_position(user: User) -> int:
 
 @transaction.atomic
 def funnel_create_defaults(*, user: User) -> list[Funnel]:
-    """Give a new member the default personal funnels of SPEC §2.5."""
+    """Give a new member the default personal funnels of docs/rules.md §2.5."""
     return [
         funnel_create(
             user=user,

@@ -7,7 +7,10 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench check-python clean
+# `make test` fails when branch coverage falls below this (it was 93 % when the gate came in).
+COVERAGE_MIN := 93
+
+.PHONY: run test suite lint format bench check-python clean
 
 $(PY):
 	@PYTHON_BIN=$$(sh scripts/find-python) || exit 1; \
@@ -35,8 +38,11 @@ lint: $(VENV)/.installed-dev
 	$(PY) manage.py check
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
-test: lint
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+test: lint suite
+
+# The whole suite alone (CI runs it again with the clock moved: FUNNELS_TEST_NOW, see conftest.py).
+suite: $(VENV)/.installed-dev
+	$(VENV)/bin/pytest --cov-fail-under=$(COVERAGE_MIN) $(PYTEST_ARGS)
 
 format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .

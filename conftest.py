@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -15,6 +18,19 @@ from accounts.models import User
 from accounts.services import household_create, household_join
 from accounts.tests.factories import UserFactory, totp_code, totp_device
 from accounts.tokens import token_pair_for
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _moved_clock() -> Iterator[None]:
+    """With FUNNELS_TEST_NOW set (an ISO time, e.g. 2028-02-29T22:30:00+00:00), the whole suite runs
+    with the clock moved there and ticking: CI runs the suite again that way, so a test that only
+    passes on some days fails there (the live server of the browser tests shares this clock)."""
+    moment = os.environ.get("FUNNELS_TEST_NOW")
+    if not moment:
+        yield
+        return
+    with time_machine.travel(datetime.fromisoformat(moment), tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -69,6 +85,13 @@ def member(make_member, user) -> User:
 def stranger(make_member) -> User:
     """Someone from another household."""
     return make_member("mallory")
+
+
+@pytest.fixture
+def alice(client, user) -> User:
+    """`user`, signed in on the test `client` (a browser session, as the pages see it)."""
+    client.force_login(user)
+    return user
 
 
 @pytest.fixture

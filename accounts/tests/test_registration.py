@@ -72,7 +72,9 @@ def test_browser_registration_first_code_creates_household_signs_in_and_shows_co
     assert len(stored) == 10
     assert not any(code in stored or code.replace("-", "") in stored for code in codes)
     # Signed in: the dashboard opens.
-    assert client.get("/").status_code == 200
+    dashboard = client.get("/")
+    assert dashboard.status_code == 200
+    assert dashboard.templates[0].name == "funnels/dashboard.html"
 
 
 def test_browser_registration_wrong_code_keeps_the_registration_pending(client):
@@ -85,7 +87,9 @@ def test_browser_registration_wrong_code_keeps_the_registration_pending(client):
     assert response.status_code == 400
     assert "That code is not right" in response.content.decode()
     assert User.objects.get(username="carol").is_pending
-    assert client.get("/").status_code == 302
+    still_out = client.get("/")
+    assert still_out.status_code == 302
+    assert still_out["Location"].startswith(reverse("accounts:login"))
 
 
 def test_api_registration_answers_the_documented_shapes(api_client):

@@ -23,12 +23,6 @@ def food_of(user) -> Funnel:
     return Funnel.objects.get(owner=user, name="Food")
 
 
-@pytest.fixture
-def alice(client, user):
-    client.force_login(user)
-    return user
-
-
 def test_dashboard_has_amount_field_and_one_button_per_funnel(client, alice):
     content = client.get("/").content.decode()
     assert 'inputmode="decimal"' in content

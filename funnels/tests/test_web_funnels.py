@@ -12,12 +12,6 @@ from funnels.tests.factories import FunnelFactory, SpendingFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def alice(client, user):
-    client.force_login(user)
-    return user
-
-
 def names_in_order(user) -> list[str]:
     return [f.name for f in Funnel.objects.visible_to(user).in_display_order()]
 

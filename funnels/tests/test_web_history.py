@@ -15,12 +15,6 @@ from funnels.views import HISTORY_PAGE_SIZE
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def alice(client, user):
-    client.force_login(user)
-    return user
-
-
 def food_of(user) -> Funnel:
     return Funnel.objects.get(owner=user, name="Food")
 

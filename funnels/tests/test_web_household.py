@@ -14,12 +14,6 @@ from funnels.tests.factories import FunnelFactory, SpendingFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def alice(client, user):
-    client.force_login(user)
-    return user
-
-
 def authenticator_of(user: User) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=True)
 

@@ -11,12 +11,13 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.test import Client
+from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from accounts.models import User
 from accounts.services import household_create, household_join
-from accounts.tests.factories import UserFactory, totp_code, totp_device
+from accounts.tests.factories import UserFactory
 from accounts.tokens import token_pair_for
 
 
@@ -117,8 +118,10 @@ def admin_client_for(db) -> Callable[[User], Client]:
 
     def make(user: User) -> Client:
         client = Client()
-        device = TOTPDevice.objects.filter(user=user).first() or totp_device(user)
-        form = {"username": user.username, "code": totp_code(device), "next": "/admin/"}
+        device = TOTPDevice.objects.filter(user=user).first() or TOTPDevice.objects.create(
+            user=user, name="Authenticator", confirmed=True
+        )
+        form = {"username": user.username, "code": f"{totp(device.bin_key):06d}", "next": "/admin/"}
         response = client.post("/login/", form)
         assert response["Location"] == "/admin/"
         return client

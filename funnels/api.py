@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
@@ -80,17 +79,7 @@ class FunnelListView(APIView):
         serializer = FunnelInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        with transaction.atomic():
-            funnel = services.funnel_create(
-                user=request.user,
-                name=data["name"],
-                emoji=data["emoji"],
-                color=data["color"],
-                monthly_limit=data["monthly_limit"],
-                shared=data["shared"],
-            )
-            if "position" in data:
-                services.funnel_update(user=request.user, funnel=funnel, position=data["position"])
+        funnel = services.funnel_create(user=request.user, **data)
         return Response(_funnel_row(request.user, funnel.pk), status=status.HTTP_201_CREATED)
 
 

@@ -16,9 +16,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from accounts.services import household_create, household_join
 from accounts.tests.factories import UserFactory
 from accounts.tokens import token_pair_for
+from households.services import household_create, household_join
 
 
 @pytest.fixture(scope="session", autouse=True)

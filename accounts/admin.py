@@ -1,6 +1,6 @@
-"""Admin of households and users. Staff who are not superusers see only their own household.
-
-Admin actions call the same services as the app (re-enrolment link, recovery codes).
+"""Admin of the sign-in state (invites, device sessions, authenticators, tokens), and the
+household scoping every admin of the project uses: staff who are not superusers see only their
+own household. The User and Household admins are in households/admin.py.
 """
 
 from __future__ import annotations
@@ -8,8 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin import actions as admin_actions
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
@@ -20,7 +23,6 @@ from rest_framework_simplejwt.token_blacklist.admin import (
 )
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
-from accounts import services
 from accounts.models import DeviceSession, Household, Invite, User
 
 
@@ -63,82 +65,73 @@ class HouseholdScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class DeleteThroughServiceAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose single and bulk deletes call a service, one object at a time.
+
+    Subclasses implement `service_delete` and keep "delete_selected" in their `actions` (it
+    takes the place of the site-wide action, which would skip the service). A deletion the
+    service refuses (ValidationError or PermissionDenied) becomes an error message on the admin
+    page, never a 500, and leaves the object and the admin log as they were; in a bulk delete
+    the others still go.
+    """
+
+    actions = ["delete_selected"]
+
+    def service_delete(self, request: HttpRequest, obj: Any) -> None:
+        raise NotImplementedError
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        self.service_delete(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for obj in queryset:
+            self.service_delete(request, obj)
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        try:
+            # Django runs the log entry and delete_model in one transaction: a refusal undoes both.
+            return super().delete_view(request, object_id, extra_context)
+        except (ValidationError, PermissionDenied) as refusal:
+            self.message_user(request, _refusal_text(refusal), messages.ERROR)
+            opts = self.opts
+            change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[object_id])
+            return HttpResponseRedirect(change)
+
+    @admin.action(permissions=["delete"], description="Delete selected %(verbose_name_plural)s")
+    def delete_selected(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        """Django's confirmation page first; then each object through the service."""
+        if not request.POST.get("post"):
+            return admin_actions.delete_selected(self, request, queryset)
+        deleted = 0
+        for obj in queryset:
+            name = str(obj)
+            try:
+                with transaction.atomic():
+                    self.log_deletions(request, [obj])
+                    self.service_delete(request, obj)
+            except (ValidationError, PermissionDenied) as refusal:
+                self.message_user(request, f"{name}: {_refusal_text(refusal)}", messages.ERROR)
+            else:
+                deleted += 1
+        if deleted:
+            plural = self.opts.verbose_name if deleted == 1 else self.opts.verbose_name_plural
+            self.message_user(request, f"Deleted {deleted} {plural}.", messages.SUCCESS)
+        return None
+
+
+def _refusal_text(refusal: ValidationError | PermissionDenied) -> str:
+    if isinstance(refusal, ValidationError):
+        return " ".join(refusal.messages)
+    return str(refusal) or "You may not delete this."
+
+
 def _names_other_households(list_filter: Any) -> bool:
     name = list_filter[0] if isinstance(list_filter, tuple) else list_filter
     return isinstance(name, str) and (
         name.endswith("household") or name in {"owner", "created_by", "user"}
     )
-
-
-@admin.register(Household)
-class HouseholdAdmin(HouseholdScopedAdmin):
-    household_field = "pk"
-    list_display = [
-        "name",
-        "currency",
-        "timezone",
-        "period_start_day",
-        "allowance_mode",
-        "created_at",
-    ]
-    list_filter = ["allowance_mode", "currency"]
-    search_fields = ["name"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # a household is founded by registering
-
-
-@admin.register(User)
-class UserAdmin(HouseholdScopedAdmin):
-    list_display = ["username", "display_name", "household", "role", "is_staff", "date_joined"]
-    list_filter = ["role", "is_staff", "is_active"]
-    search_fields = ["username", "display_name", "household__name"]
-    list_select_related = ["household"]
-    exclude = ["password"]
-    readonly_fields = [
-        "last_login",
-        "date_joined",
-        "registration_expires_at",
-        "registration_invite",
-        "current_device_session",
-    ]
-    actions = ["issue_reenrolment_link", "regenerate_recovery_codes"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # people register themselves; `manage.py createadmin` makes an admin
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        readonly = list(super().get_readonly_fields(request, obj))
-        if self.is_scoped(request):
-            # Only a superuser hands out staff rights or moves people between households.
-            readonly += [
-                "is_superuser",
-                "is_staff",
-                "groups",
-                "user_permissions",
-                "household",
-                "role",
-            ]
-        return readonly
-
-    @admin.action(description="Issue a re-enrolment link (lost phone)")
-    def issue_reenrolment_link(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        for user in queryset:
-            token = services.reenrolment_link_issue(issued_by=request.user, user=user)
-            url = request.build_absolute_uri(reverse("accounts:reenrol", args=[token]))
-            messages.success(
-                request,
-                f"Re-enrolment link for {user.username} (one use, 24 hours): {url}",
-            )
-
-    @admin.action(description="Regenerate recovery codes")
-    def regenerate_recovery_codes(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        for user in queryset:
-            codes = services.recovery_codes_reset(user=user)
-            messages.success(
-                request,
-                f"New recovery codes for {user.username} (shown once): {' '.join(codes)}",
-            )
 
 
 @admin.register(Invite)

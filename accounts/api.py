@@ -1,6 +1,8 @@
-"""REST API v1 of accounts: registration and sign-in (SPEC §5.1).
+"""REST API v1 of accounts: sign-in, refresh and sign-out (docs/rules.md §5.1).
 
-Me and the household (SPEC §5.2) are in api_household.py.
+Registration (which founds or joins a household), me and the household (docs/rules.md §5.2)
+are in households/api.py. Error answers every endpoint can give (400, 401, 404) are added to the
+schema by budget.api.AutoSchema.
 
 Thin views: explicit serializers parse and present, accounts.services writes,
 accounts.selectors reads. The auth endpoints take no token; the others take a Bearer access
@@ -27,19 +29,8 @@ from accounts.throttling import (
     client_address,
 )
 from accounts.tokens import InvalidRefreshToken, token_logout, token_pair_issue, token_pair_rotate
+from accounts.web import user_agent
 from budget.api import ErrorSerializer
-
-FIELD_ERRORS = OpenApiResponse(description='Bad input: messages per field, {"field": ["..."]}.')
-UNAUTHENTICATED = OpenApiResponse(
-    ErrorSerializer, description="Missing, invalid or expired access token."
-)
-NOT_OWNER = OpenApiResponse(ErrorSerializer, description="Only the household's owner may do this.")
-NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Not found in your household.")
-
-
-def _user_agent(request: Request) -> str:
-    return request.headers.get("User-Agent", "")[:300]
-
 
 # --- Serializers -------------------------------------------------------------------------------
 
@@ -53,28 +44,10 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
-class RegisterSerializer(serializers.Serializer):
-    username = StrictCharField(max_length=150)
-    display_name = StrictCharField(max_length=80, required=False, allow_blank=True)
-    invite = StrictCharField(max_length=64, required=False, allow_blank=True)
-
-
-class EnrolmentSerializer(serializers.Serializer):
-    username = serializers.CharField(source="user.username")
-    secret = serializers.CharField(help_text="Base32 secret for typing into the app by hand.")
-    otpauth_uri = serializers.CharField()
-    qr_svg = serializers.CharField(help_text="The otpauth URI as an inline SVG QR code.")
-
-
 class CodeSerializer(serializers.Serializer):
     code = StrictCharField(
         max_length=32, help_text="A current 6-digit TOTP code, or one recovery code."
     )
-
-
-class ConfirmSerializer(serializers.Serializer):
-    username = StrictCharField(max_length=150)
-    code = StrictCharField(max_length=32, help_text="The first 6-digit TOTP code.")
 
 
 class LoginSerializer(serializers.Serializer):
@@ -89,17 +62,11 @@ class TokenPairSerializer(serializers.Serializer):
     refresh = serializers.CharField(help_text="Refresh token, valid 30 days, single use.")
 
 
-class ConfirmedSerializer(TokenPairSerializer):
-    recovery_codes = serializers.ListField(
-        child=serializers.CharField(), help_text="10 one-time recovery codes, shown only now."
-    )
-
-
 class RefreshSerializer(serializers.Serializer):
     refresh = StrictCharField()
 
 
-# --- Auth (SPEC §5.1) --------------------------------------------------------------------------
+# --- Auth (docs/rules.md §5.1) --------------------------------------------------------------------
 
 
 class AuthView(APIView):
@@ -112,66 +79,12 @@ class AuthView(APIView):
         return 'Bearer realm="api"'
 
 
-class RegisterView(AuthView):
-    @extend_schema(
-        operation_id="auth_register",
-        request=RegisterSerializer,
-        responses={
-            201: EnrolmentSerializer,
-            400: FIELD_ERRORS,
-            429: OpenApiResponse(
-                ErrorSerializer, description="Too many registrations from this address."
-            ),
-        },
-        summary="Start a registration: a pending user with an authenticator to set up",
-    )
-    def post(self, request: Request) -> Response:
-        data = _valid(RegisterSerializer, request)
-        enrolment = services.registration_start(
-            username=data["username"],
-            display_name=data.get("display_name", ""),
-            invite_code=data.get("invite", ""),
-            address=client_address(request),
-        )
-        return Response(EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
-
-
-class RegisterConfirmView(AuthView):
-    @extend_schema(
-        operation_id="auth_register_confirm",
-        request=ConfirmSerializer,
-        responses={
-            201: ConfirmedSerializer,
-            400: FIELD_ERRORS,
-            429: OpenApiResponse(
-                ErrorSerializer, description="Too many attempts: see Retry-After (seconds)."
-            ),
-        },
-        summary="Confirm a registration with the first code; signs in",
-    )
-    def post(self, request: Request) -> Response:
-        data = _valid(ConfirmSerializer, request)
-        sign_in = services.registration_confirm(
-            username=data["username"],
-            code=data["code"],
-            address=client_address(request),
-            kind=DeviceKind.API,
-            user_agent=_user_agent(request),
-        )
-        body = {
-            **token_pair_issue(device_session=sign_in.session),
-            "recovery_codes": list(sign_in.recovery_codes),
-        }
-        return Response(ConfirmedSerializer(body).data, status=status.HTTP_201_CREATED)
-
-
 class LoginView(AuthView):
     @extend_schema(
         operation_id="auth_login",
         request=LoginSerializer,
         responses={
             200: TokenPairSerializer,
-            400: FIELD_ERRORS,
             401: OpenApiResponse(ErrorSerializer, description="Bad username or code."),
             429: OpenApiResponse(
                 ErrorSerializer, description="Too many attempts: see Retry-After (seconds)."
@@ -187,7 +100,7 @@ class LoginView(AuthView):
                 code=data["code"],
                 address=client_address(request),
                 kind=DeviceKind.API,
-                user_agent=_user_agent(request),
+                user_agent=user_agent(request),
             )
         except services.SignInFailed:
             raise exceptions.AuthenticationFailed("That username and code do not match.") from None
@@ -200,7 +113,6 @@ class RefreshView(AuthView):
         request=RefreshSerializer,
         responses={
             200: TokenPairSerializer,
-            400: FIELD_ERRORS,
             401: OpenApiResponse(ErrorSerializer, description="Invalid, used or revoked token."),
         },
         summary="Trade a refresh token for a new pair (the presented one is revoked)",
@@ -220,7 +132,6 @@ class LogoutView(AuthView):
         request=RefreshSerializer,
         responses={
             204: None,
-            400: FIELD_ERRORS,
             401: OpenApiResponse(ErrorSerializer, description="Not a refresh token of ours."),
         },
         summary="Sign this device out: its tokens stop working",

@@ -21,28 +21,6 @@ class LoginForm(forms.Form):
     )
 
 
-class RegisterForm(forms.Form):
-    username = forms.CharField(
-        max_length=150,
-        help_text="Letters, digits and . @ + - _ — you sign in with it.",
-        widget=forms.TextInput(
-            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
-        ),
-    )
-    display_name = forms.CharField(
-        max_length=80,
-        required=False,
-        label="Display name (optional)",
-        help_text="What the household sees; your username if empty.",
-    )
-    invite = forms.CharField(
-        max_length=64,
-        required=False,
-        label="Invite code (optional)",
-        help_text="From an invite link, to join an existing household.",
-    )
-
-
 class EnrolCodeForm(forms.Form):
     code = forms.CharField(
         label="Code from your authenticator",

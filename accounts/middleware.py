@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
 from django_otp import DEVICE_ID_SESSION_KEY
 
-from accounts.selectors import device_session_is_live
+from accounts.devices import device_session_is_live
 
 DEVICE_SESSION_KEY = "device_session_id"
 SESSION_RENEWED_KEY = "renewed_at"

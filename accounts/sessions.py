@@ -9,9 +9,10 @@ import django_otp
 from django.contrib import auth
 from django.http import HttpRequest
 
+from accounts.devices import device_session_current_or_start, device_session_end
 from accounts.middleware import DEVICE_SESSION_KEY, SESSION_RENEWED_KEY
 from accounts.models import DeviceKind, DeviceSession, User
-from accounts.services import SignIn, device_session_current_or_start, device_session_end
+from accounts.services import SignIn
 
 
 def browser_sign_in(request: HttpRequest, sign_in: SignIn) -> None:

@@ -1,8 +1,9 @@
-"""JWT pairs for the API, bound to a device session (the `sid` claim), and their rotation."""
+"""JWT pairs for the API, bound to a device session (the `sid` claim), and their rotation.
+
+Which device sessions are live, and ending them, is the one-device policy of accounts.devices.
+"""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from rest_framework_simplejwt.exceptions import TokenError
@@ -11,10 +12,15 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
-if TYPE_CHECKING:
-    from accounts.models import DeviceSession, User
+from accounts.devices import (
+    SESSION_CLAIM,
+    device_session_current_or_start,
+    device_session_end,
+    device_session_is_live,
+)
+from accounts.models import DeviceSession, User
 
-SESSION_CLAIM = "sid"
+__all__ = ["SESSION_CLAIM", "InvalidRefreshToken", "token_logout", "token_pair_for"]
 
 
 class InvalidRefreshToken(Exception):
@@ -44,15 +50,7 @@ def token_pair_for(user: User) -> dict[str, str]:
 
     Meant for tests and tools; the login endpoints start a new device session instead.
     """
-    from accounts.services import device_session_current_or_start
-
     return token_pair_issue(device_session=device_session_current_or_start(user=user))
-
-
-def _session_id_is_live(user: User, session_id: str | None) -> bool:
-    from accounts.selectors import device_session_is_live
-
-    return device_session_is_live(user=user, session_id=session_id)
 
 
 @transaction.atomic
@@ -82,10 +80,8 @@ def token_pair_rotate(*, raw_refresh: str) -> dict[str, str]:
     user: User = outstanding.user
     if not user.is_active or str(user.pk) != str(refresh.get(api_settings.USER_ID_CLAIM)):
         raise InvalidRefreshToken("No active account found for the given token.")
-    if not _session_id_is_live(user, refresh.get(SESSION_CLAIM)):
+    if not device_session_is_live(user=user, session_id=refresh.get(SESSION_CLAIM)):
         raise InvalidRefreshToken("This device was signed out.")
-    from accounts.models import DeviceSession
-
     session = DeviceSession.objects.filter(pk=refresh[SESSION_CLAIM], user=user).first()
     if session is None:
         raise InvalidRefreshToken("This device was signed out.")
@@ -98,38 +94,12 @@ def token_pair_rotate(*, raw_refresh: str) -> dict[str, str]:
     return token_pair_issue(device_session=session)
 
 
-def refresh_tokens_revoke(*, user: User, session_id: str | None = None) -> int:
-    """Blacklist every outstanding refresh token of `user` (or only of one device session).
-
-    Returns how many were revoked. Tokens are matched on their `sid` claim, read back from the
-    stored token text.
-    """
-    outstanding = OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True)
-    revoked = 0
-    for token in outstanding:
-        if session_id is not None and not _token_has_session(token.token, session_id):
-            continue
-        _, created = BlacklistedToken.objects.get_or_create(token=token)
-        revoked += int(created)
-    return revoked
-
-
-def _token_has_session(raw: str, session_id: str) -> bool:
-    try:
-        return str(RefreshToken(raw, verify=False).get(SESSION_CLAIM)) == session_id
-    except TokenError:
-        return False
-
-
 def token_logout(*, raw_refresh: str) -> None:
     """Sign out the device session of a refresh token: it and its siblings stop working.
 
     A token of ours that was already used or revoked still signs its device out (logging out
     twice is fine); a token that is not ours, expired or not a refresh token is refused.
     """
-    from accounts.models import User
-    from accounts.services import device_session_end
-
     try:
         refresh = RefreshToken(raw_refresh, verify=False)
         refresh.token_backend.decode(raw_refresh, verify=True)  # signature and expiry

@@ -1,3 +1,5 @@
+"""Sign-in pages. Registration is in households.urls (it founds or joins a household)."""
+
 from __future__ import annotations
 
 from django.urls import path
@@ -9,8 +11,5 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.login, name="login"),
     path("logout/", views.logout, name="logout"),
-    path("register/", views.register, name="register"),
-    path("register/confirm/", views.register_confirm, name="register-confirm"),
-    path("invite/<str:code>/", views.invite, name="invite"),
     path("reenrol/<str:token>/", views.reenrol, name="reenrol"),
 ]

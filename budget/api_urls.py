@@ -34,6 +34,7 @@ class SwaggerDocsView(JSONErrorsMixin, SpectacularSwaggerSplitView):
 
 urlpatterns = [
     path("", include("accounts.api_urls")),
+    path("", include("households.api_urls")),
     path("", include("funnels.api_urls")),
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", SwaggerDocsView.as_view(url_name="api-schema"), name="api-docs"),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("budget.api_urls")),
     path("", include("accounts.urls")),
+    path("", include("households.urls")),
     path("", include("funnels.urls")),
 ]
 

@@ -10,7 +10,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
-from accounts.models import AllowanceMode
 from funnels.fields import to_money
 from funnels.models import Funnel
 from funnels.selectors import FORMER_MEMBERS
@@ -173,35 +172,3 @@ class FunnelDeleteForm(forms.Form):
     def __init__(self, *args: Any, others: QuerySet[Funnel], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["move_to"].queryset = others
-
-
-# --- Household and account pages (the accounts services hold the rules) ----------------------
-
-
-class HouseholdSettingsForm(forms.Form):
-    """The household settings the owner can change."""
-
-    name = forms.CharField(max_length=80, error_messages={"required": "Name the household."})
-    currency = forms.CharField(max_length=3, min_length=3, help_text="ISO 4217 code, like EUR.")
-    timezone = forms.CharField(max_length=64, help_text="IANA name, like Europe/Berlin.")
-    period_start_day = forms.TypedChoiceField(
-        choices=[(str(day), str(day)) for day in range(1, 29)],
-        coerce=int,
-        error_messages={"invalid_choice": "Pick a day from 1 to 28."},
-    )
-    allowance_mode = forms.ChoiceField(choices=AllowanceMode.choices)
-
-
-class DisplayNameForm(forms.Form):
-    """What the household sees as the member's name."""
-
-    display_name = forms.CharField(max_length=80, required=False)
-
-
-class CodeForm(forms.Form):
-    """A current code from the authenticator app (or a recovery code)."""
-
-    code = forms.CharField(
-        max_length=32,
-        error_messages={"required": "Type the current code from your authenticator app."},
-    )

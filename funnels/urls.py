@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from funnels import views, views_funnels, views_household, views_pwa
+from funnels import views, views_funnels, views_pwa
 
 app_name = "funnels"
 
@@ -21,25 +21,4 @@ urlpatterns = [
     path("funnels/<uuid:pk>/edit/", views_funnels.funnel_edit, name="funnel-edit"),
     path("funnels/<uuid:pk>/move/", views_funnels.funnel_move, name="funnel-move"),
     path("funnels/<uuid:pk>/delete/", views_funnels.funnel_delete, name="funnel-delete"),
-    path("household/", views_household.household, name="household"),
-    path("household/invites/", views_household.invite_create, name="invite-create"),
-    path(
-        "household/invites/<str:code>/revoke/",
-        views_household.invite_revoke,
-        name="invite-revoke",
-    ),
-    path(
-        "household/members/<str:username>/remove/",
-        views_household.member_remove,
-        name="member-remove",
-    ),
-    path(
-        "household/members/<str:username>/reenrol/",
-        views_household.member_reenrol,
-        name="member-reenrol",
-    ),
-    path("account/", views_household.account, name="account"),
-    path("account/recovery-codes/", views_household.recovery_codes, name="recovery-codes"),
-    path("account/authenticator/", views_household.authenticator, name="authenticator"),
-    path("account/delete/", views_household.account_delete, name="account-delete"),
 ]

@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import functools
 import uuid
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.web import household_time, member_required, render_page, safe_next
 from budget.forms import apply_errors
 from funnels import selectors, services
 from funnels.forms import HistoryFilterForm, SpendingEditForm, SpendingForm
@@ -32,49 +26,6 @@ DASHBOARD = "funnels/dashboard.html"
 UNDO_SALT = "funnels.spending-undo"
 UNDO_SECONDS = 60
 HISTORY_PAGE_SIZE = 25
-
-View = Callable[..., HttpResponse]
-
-
-def member_required(view: View) -> View:
-    """login_required that sends an HTMX request to the sign-in page as a whole-page visit.
-
-    Following the redirect inside the XHR would swap the sign-in form into the dashboard.
-    """
-    guarded = login_required(view)
-
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.htmx and not request.user.is_authenticated:
-            login = resolve_url(settings.LOGIN_URL)
-            return HttpResponseClientRedirect(f"{login}?next={reverse('funnels:dashboard')}")
-        return guarded(request, *args, **kwargs)
-
-    return wrapped
-
-
-def household_time(view: View) -> View:
-    """Run the view in the household time zone: forms parse and templates show local times."""
-
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        with timezone.override(request.user.household.tzinfo):
-            return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def render_page(
-    request: HttpRequest,
-    template: str,
-    context: dict[str, Any],
-    *,
-    fragment: str | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    """The partial `template#fragment` for an HTMX request, the whole page otherwise."""
-    name = f"{template}#{fragment}" if fragment and request.htmx else template
-    return render(request, name, context, status=status)
 
 
 def _dashboard(
@@ -222,17 +173,6 @@ def spending_list(request: HttpRequest) -> HttpResponse:
     return render(request, "funnels/history.html", context, status=status)
 
 
-def _safe_next(request: HttpRequest) -> str | None:
-    """The `next` address if it points back into this site."""
-    target = request.POST.get("next") or ""
-    if not target.startswith("/") or target.startswith("//"):
-        return None
-    allowed = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return target if allowed else None
-
-
 @require_http_methods(["GET", "POST"])
 @member_required
 @household_time
@@ -251,7 +191,7 @@ def spending_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
-                return redirect(_safe_next(request) or "funnels:spending-list")
+                return redirect(safe_next(request) or "funnels:spending-list")
         status = 422
     else:
         local = timezone.localtime(spending.spent_at)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.web import member_required
 from budget.forms import apply_errors
 from funnels import selectors, services
 from funnels.forms import COMMON_EMOJI, PALETTE, FunnelDeleteForm, FunnelForm
@@ -34,7 +34,7 @@ def _form_page(
 
 
 @require_GET
-@login_required
+@member_required
 def funnel_list(request: HttpRequest) -> HttpResponse:
     """The member's funnels in display order, with reorder, edit and delete."""
     return render(
@@ -45,7 +45,7 @@ def funnel_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@member_required
 def funnel_create(request: HttpRequest) -> HttpResponse:
     """Create a personal or shared funnel."""
     if request.method == "GET":
@@ -65,7 +65,7 @@ def funnel_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@member_required
 def funnel_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Change a funnel's name, emoji, colour, limit, or whether it is shared."""
     funnel = selectors.funnel_visible_to(user=request.user, pk=pk)
@@ -95,7 +95,7 @@ def funnel_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@member_required
 def funnel_move(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Move a funnel one place up or down in the display order."""
     funnel = selectors.funnel_visible_to(user=request.user, pk=pk)
@@ -114,7 +114,7 @@ def funnel_move(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@member_required
 def funnel_delete(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Confirm with the number of spendings at stake, then delete or move them first."""
     funnel = selectors.funnel_visible_to(user=request.user, pk=pk)

@@ -1,4 +1,4 @@
-"""The daily clean-up of expired sign-in state (`manage.py flush_expired`)."""
+"""The daily clean-up of expired sign-in state (households.services.expired_state_flush)."""
 
 from __future__ import annotations
 
@@ -15,15 +15,14 @@ from accounts.models import (
     ReenrolmentLink,
 )
 from accounts.services.registration import pending_registrations_flush
-from funnels.services import tombstones_flush
 
 # --- Daily clean-up ----------------------------------------------------------------------------
 
 KEEP_FINISHED = timedelta(days=30)
 
 
-def expired_state_flush() -> dict[str, int]:
-    """Delete expired sign-in state (`manage.py flush_expired`); returns counts by kind."""
+def sign_in_state_flush() -> dict[str, int]:
+    """Delete expired sign-in state; returns counts by kind."""
     now = timezone.now()
     old = now - KEEP_FINISHED
     counts = {"pending registrations": pending_registrations_flush()}
@@ -40,5 +39,4 @@ def expired_state_flush() -> dict[str, int]:
         models.Q(expires_at__lte=now) | models.Q(used_at__isnull=False)
     ).delete()[0]
     counts["browser sessions"] = Session.objects.filter(expire_date__lte=now).delete()[0]
-    counts["deleted-spending records"] = tombstones_flush()
     return counts

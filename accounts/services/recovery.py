@@ -1,4 +1,4 @@
-"""Recovery codes, re-enrolling the authenticator and re-enrolment links (SPEC §3.6)."""
+"""Recovery codes, re-enrolling the authenticator and re-enrolment links (docs/rules.md §3.6)."""
 
 from __future__ import annotations
 
@@ -20,12 +20,12 @@ from accounts.models import (
     recovery_code_hash,
 )
 from accounts.services.enrolment import Enrolment, _new_totp_device
-from accounts.services.households import _ensure_owner
+from accounts.services.ownership import owner_ensure
 from accounts.services.signin import (
     WRONG_CODE,
     SignIn,
-    _require_code,
     _verify,
+    code_confirm,
     counted_attempt,
     device_session_start,
 )
@@ -35,7 +35,7 @@ RECOVERY_CODE_COUNT = 10
 _RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off paper
 
 
-# --- Recovery codes and re-enrolment (SPEC §3.6) -----------------------------------------------
+# --- Recovery codes and re-enrolment (docs/rules.md §3.6) -----------------------------------------
 
 
 def _recovery_code() -> str:
@@ -62,7 +62,7 @@ def recovery_codes_reset(*, user: User) -> list[str]:
 
 def recovery_codes_regenerate(*, user: User, code: str) -> list[str]:
     """New recovery codes for a signed-in user who types a current code."""
-    _require_code(user, code)
+    code_confirm(user=user, code=code)
     return recovery_codes_reset(user=user)
 
 
@@ -71,7 +71,7 @@ def authenticator_reenrol_start(*, user: User, code: str) -> Enrolment:
 
     The old device keeps working until the new one is confirmed.
     """
-    _require_code(user, code)
+    code_confirm(user=user, code=code)
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         return Enrolment(user=user, device=_new_totp_device(user))
@@ -107,7 +107,7 @@ def reenrolment_link_issue(*, issued_by: User | None, user: User) -> str:
     /reenrol/<token>/; only its hash is stored.
     """
     if issued_by is not None and not issued_by.is_staff:
-        _ensure_owner(issued_by)
+        owner_ensure(user=issued_by)
         if user.household_id != issued_by.household_id:
             raise PermissionDenied("This person is not in your household.")
     ReenrolmentLink.objects.filter(user=user, used_at__isnull=True).delete()

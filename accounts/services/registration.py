@@ -1,4 +1,7 @@
-"""Passwordless registration (SPEC §3.1): pending user, first code, household, recovery codes."""
+"""Passwordless registration (docs/rules.md §3.1): the pending user and its first code.
+
+Founding or joining the household on confirmation is households.services.registration_confirm.
+"""
 
 from __future__ import annotations
 
@@ -9,27 +12,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import (
-    DeviceKind,
-    Invite,
-    User,
-)
+from accounts.models import Invite, User
 from accounts.services.enrolment import Enrolment, _new_totp_device
-from accounts.services.households import household_create, household_join
-from accounts.services.recovery import recovery_codes_reset
-from accounts.services.signin import (
-    WRONG_CODE,
-    SignIn,
-    _verify,
-    counted_attempt,
-    device_session_start,
-)
+from accounts.services.signin import WRONG_CODE, _verify
 from accounts.throttling import registration_record, registration_throttle_check
 
 REGISTRATION_TTL = timedelta(minutes=10)
 
 
-# --- Registration (SPEC §3.1) -----------------------------------------------------------------
+# --- Registration (docs/rules.md §3.1) ------------------------------------------------------------
 
 
 def pending_registrations_flush() -> int:
@@ -108,27 +99,15 @@ def registration_pending(*, username: str) -> Enrolment | None:
     return Enrolment(user=user, device=device) if device else None
 
 
-def registration_confirm(
-    *,
-    username: str,
-    code: str,
-    address: str | None = None,
-    kind: str = DeviceKind.WEB,
-    user_agent: str = "",
-) -> SignIn:
-    """Confirm a pending registration with the first code: household, funnels, sign-in.
-
-    Throttled like sign-in (guessing the first code would take the registration over). Joins
-    the invited household when the registration came with an invite (claimed here, so a used
-    or revoked invite fails now), otherwise founds a new one. Returns the 10 new recovery
-    codes, which exist in plain text only in this return value.
-    """
-    with counted_attempt(username=username, address=address):
-        return _registration_confirm(username=username, code=code, kind=kind, user_agent=user_agent)
-
-
 @transaction.atomic
-def _registration_confirm(*, username: str, code: str, kind: str, user_agent: str) -> SignIn:
+def registration_claim(*, username: str, code: str) -> tuple[User, TOTPDevice, Invite | None]:
+    """Confirm a pending registration with its first code: the user is pending no more.
+
+    Claims the registration's invite (so a used or revoked invite fails now) and returns it,
+    or None when the user founds a household. The caller (households.services.
+    registration_confirm) throttles the attempt, then joins or founds the household in the
+    same transaction: this function alone leaves a user without a household.
+    """
     user = (
         User.objects.select_for_update()
         .filter(username__iexact=(username or "").strip(), registration_expires_at__isnull=False)
@@ -160,10 +139,4 @@ def _registration_confirm(*, username: str, code: str, kind: str, user_agent: st
     user.registration_expires_at = None
     user.registration_invite = None
     user.save(update_fields=["registration_expires_at", "registration_invite"])
-    if invite is not None:
-        household_join(user=user, household=invite.household)
-    else:
-        household_create(owner=user)
-    codes = recovery_codes_reset(user=user)
-    session = device_session_start(user=user, kind=kind, user_agent=user_agent)
-    return SignIn(user=user, device=device, session=session, recovery_codes=tuple(codes))
+    return user, device, invite

@@ -1,4 +1,5 @@
-"""Codes and sign-in (SPEC §3.2) and device sessions: one active device (SPEC §3.3)."""
+"""Codes and sign-in (docs/rules.md §3.2); the device session a sign-in starts is
+accounts.devices (the one-device policy, docs/rules.md §3.3)."""
 
 from __future__ import annotations
 
@@ -7,23 +8,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import django_otp
-from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import QuerySet
-from django.utils import timezone
 from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.devices import device_session_start
 from accounts.models import (
-    DeviceKind,
     DeviceSession,
     RecoveryDevice,
     User,
 )
 from accounts.throttling import login_attempt_start, login_attempt_succeeded
-from accounts.tokens import refresh_tokens_revoke
 
 WRONG_CODE = "That code is not right. Type the current 6-digit code from your authenticator."
 
@@ -38,7 +33,7 @@ class SignIn:
     recovery_codes: tuple[str, ...] = ()
 
 
-# --- Codes and sign-in (SPEC §3.2) -------------------------------------------------------------
+# --- Codes and sign-in (docs/rules.md §3.2) -------------------------------------------------------
 
 
 def _normalize_code(code: object) -> str:
@@ -125,8 +120,9 @@ class SignInFailed(Exception):
 def sign_in(
     *, username: str, code: object, address: str, kind: str, user_agent: str = ""
 ) -> SignIn:
-    """Sign in with a TOTP or recovery code (SPEC §3.2), throttled per username and address;
-    starts a new device session, which ends every other one (SPEC §3.3)."""
+    """Sign in with a TOTP or recovery code (docs/rules.md §3.2), throttled per username and
+    address;
+    starts a new device session, which ends every other one (docs/rules.md §3.3)."""
     with counted_attempt(username=username, address=address):
         verified = credentials_verify(username=username, code=code)
         if verified is None:
@@ -136,7 +132,7 @@ def sign_in(
     return SignIn(user=user, device=device, session=session)
 
 
-def _require_code(user: User, code: object) -> Device:
+def code_confirm(*, user: User, code: object) -> Device:
     """The device that accepts a current code of a signed-in user, or a ValidationError.
 
     Wrong codes count against the same per-username throttle as sign-in, so a stolen session
@@ -147,55 +143,3 @@ def _require_code(user: User, code: object) -> Device:
         if device is None:
             raise ValidationError({"code": WRONG_CODE})
     return device
-
-
-# --- Device sessions (SPEC §3.3) ---------------------------------------------------------------
-
-
-@transaction.atomic
-def device_session_start(*, user: User, kind: str, user_agent: str = "") -> DeviceSession:
-    """Start a device session for a sign-in; with SINGLE_ACTIVE_DEVICE end every other one.
-
-    Ending means: the user's current session id moves to this one (older browser sessions and
-    access tokens compare against it on their next request) and every outstanding refresh token
-    of the user is blacklisted.
-    """
-    session = DeviceSession.objects.create(
-        user=user, kind=kind, user_agent=(user_agent or "")[:300]
-    )
-    if settings.SINGLE_ACTIVE_DEVICE:
-        others = DeviceSession.objects.filter(user=user, ended_at__isnull=True).exclude(
-            pk=session.pk
-        )
-        _browser_sessions_delete(others)
-        others.update(ended_at=timezone.now())
-        refresh_tokens_revoke(user=user)
-    User.objects.filter(pk=user.pk).update(current_device_session=session)
-    user.current_device_session = session
-    return session
-
-
-def device_session_current_or_start(*, user: User, kind: str = DeviceKind.API) -> DeviceSession:
-    """The user's current live device session, or a new one (tests and tools, not sign-in)."""
-    current = DeviceSession.objects.filter(
-        pk=user.current_device_session_id, user=user, ended_at__isnull=True
-    ).first()
-    return current or device_session_start(user=user, kind=kind)
-
-
-def _browser_sessions_delete(device_sessions: QuerySet[DeviceSession]) -> None:
-    """Delete the Django sessions of these device sessions' browsers (signed out at once)."""
-    keys = device_sessions.exclude(session_key="").values("session_key")
-    Session.objects.filter(session_key__in=keys).delete()
-
-
-@transaction.atomic
-def device_session_end(*, user: User, session_id: object) -> None:
-    """Sign one device out: end its session and revoke its refresh tokens."""
-    ending = DeviceSession.objects.filter(pk=session_id, user=user, ended_at__isnull=True)
-    _browser_sessions_delete(ending)
-    ending.update(ended_at=timezone.now())
-    refresh_tokens_revoke(user=user, session_id=str(session_id))
-    User.objects.filter(pk=user.pk, current_device_session_id=session_id).update(
-        current_device_session=None
-    )

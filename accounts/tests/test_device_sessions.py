@@ -1,4 +1,4 @@
-"""One active device (SPEC §3.3): each sign-in ends every other device, browser and API."""
+"""One active device (docs/rules.md §3.3): each sign-in ends every other device, browser and API."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from accounts.devices import device_session_current
 from accounts.models import DeviceKind, DeviceSession
-from accounts.selectors import device_session_current
 from accounts.tests.factories import totp_code_fresh, totp_device
 
 pytestmark = pytest.mark.django_db
@@ -151,15 +151,3 @@ def test_the_older_browser_session_is_deleted_at_once_not_only_refused(device, u
     assert Session.objects.filter(session_key=old_key).exists()
     _api_login(device)
     assert not Session.objects.filter(session_key=old_key).exists()
-
-
-def test_deleting_an_account_deletes_its_browser_sessions(device, user):
-    from django.contrib.sessions.models import Session
-
-    from accounts.services import user_delete
-
-    browser = _browser_login(device)
-    key = browser.session.session_key
-    user_delete(user=user)
-    assert not Session.objects.filter(session_key=key).exists()
-    assert browser.get("/").status_code == 302

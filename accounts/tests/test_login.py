@@ -1,4 +1,4 @@
-"""Sign-in (SPEC §3.2) in the browser and through the API, with TOTP and recovery codes."""
+"""Sign-in (docs/rules.md §3.2) in the browser and through the API, with TOTP and recovery codes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Recovery codes and re-enrolling the authenticator (SPEC §3.6), each needing a current code."""
+"""Recovery codes and re-enrolling the authenticator (docs/rules.md §3.6), each needing a
+current code."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Re-enrolment links (SPEC §3.5): owner-issued, one-time, expiring; the new phone signs in."""
+"""Re-enrolment links (docs/rules.md §3.5): owner-issued, one-time, expiring; the new phone
+signs in."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Sign-in throttling (SPEC §3.2): per username and per address, 429 + Retry-After, bounded."""
+"""Sign-in throttling (docs/rules.md §3.2): per username and per address, 429 + Retry-After,
+bounded."""
 
 from __future__ import annotations
 
@@ -140,7 +141,9 @@ def test_registrations_are_limited_per_address(client, clock, settings):
     response = api.post("/api/v1/auth/register/", {"username": "r3"}, format="json")
     assert response.status_code == 429
     assert response["Retry-After"]
-    page = client.post(reverse("accounts:register"), {"username": "r4"}, REMOTE_ADDR="198.51.100.9")
+    page = client.post(
+        reverse("households:register"), {"username": "r4"}, REMOTE_ADDR="198.51.100.9"
+    )
     assert page.status_code == 429
     other = APIClient(REMOTE_ADDR="203.0.113.1")
     assert (

@@ -358,20 +358,6 @@ def test_admin_deletions_leave_tombstones(user):
     assert not Spending.objects.filter(pk=two.pk).exists()
 
 
-def test_a_deleted_members_spendings_change_for_syncing_phones(user, member):
-    from accounts.services import user_delete
-    from funnels.models import Spending
-    from funnels.tests.factories import FunnelFactory, SpendingFactory
-
-    shared = FunnelFactory(household=user.household)
-    spending = SpendingFactory(funnel=shared, created_by=member)
-    before = Spending.objects.get(pk=spending.pk).updated_at
-    user_delete(user=member)
-    after = Spending.objects.get(pk=spending.pk)
-    assert after.created_by is None
-    assert after.updated_at > before
-
-
 def test_deletions_older_than_the_retention_are_gone(user, api_client_for):
     from datetime import timedelta
 

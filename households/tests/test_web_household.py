@@ -259,3 +259,13 @@ def test_delete_account_needs_a_current_code(client, alice, member):
     # The longest-standing remaining member becomes the owner; alice is signed out.
     assert User.objects.get(pk=member.pk).role == Role.OWNER
     assert client.get("/").status_code == 302
+
+
+def test_a_field_error_stands_where_the_input_points_to_it(client, alice):
+    data = {"name": "Home", "currency": "E1", "timezone": "UTC", "period_start_day": "1"}
+    content = client.post("/household/", {**data, "allowance_mode": "pace"}).content.decode()
+    assert 'aria-describedby="h-currency-help h-currency-errors"' in content
+    assert (
+        '<span class="error" id="h-currency-errors" role="alert">'
+        "Ensure this value has at least 3 characters (it has 2).</span>"
+    ) in content

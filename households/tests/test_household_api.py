@@ -1,4 +1,5 @@
-"""PATCH household/, invites and members (SPEC §5.2): owner only, isolation by household."""
+"""PATCH household/, invites and members (docs/rules.md §5.2): owner only, isolation by
+household."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Invite, Role, User
-from accounts.services import invite_create
 from funnels.models import Funnel, Spending
 from funnels.tests.factories import FunnelFactory, SpendingFactory
+from households.services import invite_create
 
 pytestmark = pytest.mark.django_db
 

@@ -1,10 +1,13 @@
-"""Account deletion (SPEC §3.6): what goes, what stays, ownership, nothing orphaned."""
+"""Account deletion (docs/rules.md §3.6): what goes, what stays, ownership, nothing orphaned."""
 
 from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.models import (
@@ -17,17 +20,12 @@ from accounts.models import (
     Role,
     User,
 )
-from accounts.services import (
-    account_delete,
-    invite_create,
-    recovery_codes_reset,
-    reenrolment_link_issue,
-    user_delete,
-)
-from accounts.tests.factories import totp_code, totp_device
+from accounts.services import recovery_codes_reset, reenrolment_link_issue
+from accounts.tests.factories import totp_code, totp_code_fresh, totp_device
 from accounts.tokens import token_pair_for
 from funnels.models import Funnel, Spending
 from funnels.tests.factories import FunnelFactory, SpendingFactory
+from households.services import account_delete, invite_create, user_delete
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +115,65 @@ def test_a_pending_registration_can_be_deleted(db):
     user_delete(user=enrolment.user)
     assert not User.objects.filter(username="zed").exists()
     assert not TOTPDevice.objects.exists()
+
+
+# --- Moved from accounts/tests and funnels/tests: deletion through households.services ---------
+
+
+def _browser_login(device) -> Client:
+    client = Client(HTTP_USER_AGENT="Firefox on a phone")
+    response = client.post(
+        reverse("accounts:login"), {"username": "alice", "code": totp_code_fresh(device)}
+    )
+    assert response.status_code == 302
+    return client
+
+
+def _api_login(device) -> dict[str, str]:
+    response = APIClient().post(
+        "/api/v1/auth/login/", {"username": "alice", "code": totp_code_fresh(device)}, format="json"
+    )
+    assert response.status_code == 200
+    return response.json()
+
+
+def _bearer(token: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client
+
+
+def test_deleting_an_account_deletes_its_browser_sessions(user):
+    from django.contrib.sessions.models import Session
+
+    browser = _browser_login(totp_device(user))
+    key = browser.session.session_key
+    user_delete(user=user)
+    assert not Session.objects.filter(session_key=key).exists()
+    assert browser.get("/").status_code == 302
+
+
+def test_refresh_token_of_a_deleted_user_is_a_401(api_client, user):
+    pair = _api_login(totp_device(user))
+    user_delete(user=user)
+    assert (
+        api_client.post(
+            "/api/v1/auth/refresh/", {"refresh": pair["refresh"]}, format="json"
+        ).status_code
+        == 401
+    )
+    assert _bearer(pair["access"]).get("/api/v1/me/").status_code == 401
+    assert not OutstandingToken.objects.exists()
+
+
+def test_a_deleted_members_spendings_change_for_syncing_phones(user, member):
+    from funnels.models import Spending
+    from funnels.tests.factories import FunnelFactory, SpendingFactory
+
+    shared = FunnelFactory(household=user.household)
+    spending = SpendingFactory(funnel=shared, created_by=member)
+    before = Spending.objects.get(pk=spending.pk).updated_at
+    user_delete(user=member)
+    after = Spending.objects.get(pk=spending.pk)
+    assert after.created_by is None
+    assert after.updated_at > before

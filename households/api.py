@@ -1,5 +1,5 @@
-"""REST API v1 of accounts: me and the household (SPEC §5.2), owner-only where it changes the
-household."""
+"""REST API v1 of the households app: registration (docs/rules.md §5.1), me and the household
+(docs/rules.md §5.2), owner-only where it changes the household."""
 
 from __future__ import annotations
 
@@ -19,18 +19,104 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import services
-from accounts.api import CodeSerializer, StrictCharField, _valid
-from accounts.models import AllowanceMode, Household, Invite, User
-from accounts.selectors import household_members, invites_of, invites_open_for
-from budget.api import ErrorSerializer
-
-FIELD_ERRORS = OpenApiResponse(description='Bad input: messages per field, {"field": ["..."]}.')
-UNAUTHENTICATED = OpenApiResponse(
-    ErrorSerializer, description="Missing, invalid or expired access token."
+from accounts import services as account_services
+from accounts.api import (
+    AuthView,
+    CodeSerializer,
+    StrictCharField,
+    TokenPairSerializer,
+    _valid,
 )
+from accounts.models import AllowanceMode, DeviceKind, Household, Invite, User
+from accounts.throttling import client_address
+from accounts.tokens import token_pair_issue
+from accounts.web import user_agent
+from budget.api import ErrorSerializer
+from households import services
+from households.selectors import household_members, invites_of, invites_open_for
+
 NOT_OWNER = OpenApiResponse(ErrorSerializer, description="Only the household's owner may do this.")
-NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Not found in your household.")
+
+
+# --- Registration (docs/rules.md §5.1) ---------------------------------------------------------
+
+
+class RegisterSerializer(serializers.Serializer):
+    username = StrictCharField(max_length=150)
+    display_name = StrictCharField(max_length=80, required=False, allow_blank=True)
+    invite = StrictCharField(max_length=64, required=False, allow_blank=True)
+
+
+class EnrolmentSerializer(serializers.Serializer):
+    username = serializers.CharField(source="user.username")
+    secret = serializers.CharField(help_text="Base32 secret for typing into the app by hand.")
+    otpauth_uri = serializers.CharField()
+    qr_svg = serializers.CharField(help_text="The otpauth URI as an inline SVG QR code.")
+
+
+class ConfirmSerializer(serializers.Serializer):
+    username = StrictCharField(max_length=150)
+    code = StrictCharField(max_length=32, help_text="The first 6-digit TOTP code.")
+
+
+class ConfirmedSerializer(TokenPairSerializer):
+    recovery_codes = serializers.ListField(
+        child=serializers.CharField(), help_text="10 one-time recovery codes, shown only now."
+    )
+
+
+class RegisterView(AuthView):
+    @extend_schema(
+        operation_id="auth_register",
+        request=RegisterSerializer,
+        responses={
+            201: EnrolmentSerializer,
+            429: OpenApiResponse(
+                ErrorSerializer, description="Too many registrations from this address."
+            ),
+        },
+        summary="Start a registration: a pending user with an authenticator to set up",
+    )
+    def post(self, request: Request) -> Response:
+        data = _valid(RegisterSerializer, request)
+        enrolment = account_services.registration_start(
+            username=data["username"],
+            display_name=data.get("display_name", ""),
+            invite_code=data.get("invite", ""),
+            address=client_address(request),
+        )
+        return Response(EnrolmentSerializer(enrolment).data, status=status.HTTP_201_CREATED)
+
+
+class RegisterConfirmView(AuthView):
+    @extend_schema(
+        operation_id="auth_register_confirm",
+        request=ConfirmSerializer,
+        responses={
+            201: ConfirmedSerializer,
+            429: OpenApiResponse(
+                ErrorSerializer, description="Too many attempts: see Retry-After (seconds)."
+            ),
+        },
+        summary="Confirm a registration with the first code; signs in",
+    )
+    def post(self, request: Request) -> Response:
+        data = _valid(ConfirmSerializer, request)
+        sign_in = services.registration_confirm(
+            username=data["username"],
+            code=data["code"],
+            address=client_address(request),
+            kind=DeviceKind.API,
+            user_agent=user_agent(request),
+        )
+        body = {
+            **token_pair_issue(device_session=sign_in.session),
+            "recovery_codes": list(sign_in.recovery_codes),
+        }
+        return Response(ConfirmedSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+# --- Me and household (docs/rules.md §5.2) -----------------------------------------------------
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -56,8 +142,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(MemberSerializer(many=True))
     def get_members(self, household: Household) -> list[dict[str, Any]]:
-        members = User.objects.filter(household=household).order_by("date_joined", "pk")
-        return MemberSerializer(members, many=True).data
+        return MemberSerializer(household_members(household=household), many=True).data
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -88,11 +173,8 @@ class InviteSerializer(serializers.ModelSerializer):
         fields = ["code", "url", "expires_at"]
 
     def get_url(self, invite: Invite) -> str:
-        path = reverse("accounts:invite", args=[invite.code])
+        path = reverse("households:invite", args=[invite.code])
         return self.context["request"].build_absolute_uri(path)
-
-
-# --- Me and household (SPEC §5.2) --------------------------------------------------------------
 
 
 def _me(request: Request) -> dict[str, Any]:
@@ -112,7 +194,7 @@ class IsHouseholdOwner(IsAuthenticated):
 class MeView(APIView):
     @extend_schema(
         operation_id="me_retrieve",
-        responses={200: MeSerializer, 401: UNAUTHENTICATED},
+        responses={200: MeSerializer},
         summary="Who I am and my household",
     )
     def get(self, request: Request) -> Response:
@@ -121,7 +203,7 @@ class MeView(APIView):
     @extend_schema(
         operation_id="me_update",
         request=MeUpdateSerializer,
-        responses={200: MeSerializer, 400: FIELD_ERRORS, 401: UNAUTHENTICATED},
+        responses={200: MeSerializer},
         summary="Change my display name",
     )
     def patch(self, request: Request) -> Response:
@@ -134,8 +216,6 @@ class MeView(APIView):
         request=CodeSerializer,
         responses={
             204: None,
-            400: FIELD_ERRORS,
-            401: UNAUTHENTICATED,
             429: OpenApiResponse(ErrorSerializer, description="Too many wrong codes."),
         },
         summary="Delete my account (requires a current code)",
@@ -154,8 +234,6 @@ class HouseholdView(APIView):
         request=HouseholdUpdateSerializer,
         responses={
             200: HouseholdSerializer,
-            400: FIELD_ERRORS,
-            401: UNAUTHENTICATED,
             403: NOT_OWNER,
         },
         summary="Change the household's settings (owner only)",
@@ -171,7 +249,7 @@ class InviteListView(APIView):
 
     @extend_schema(
         operation_id="household_invites_list",
-        responses={200: InviteSerializer(many=True), 401: UNAUTHENTICATED, 403: NOT_OWNER},
+        responses={200: InviteSerializer(many=True), 403: NOT_OWNER},
         summary="Open invites of the household (owner only)",
     )
     def get(self, request: Request) -> Response:
@@ -181,7 +259,7 @@ class InviteListView(APIView):
     @extend_schema(
         operation_id="household_invites_create",
         request=None,
-        responses={201: InviteSerializer, 401: UNAUTHENTICATED, 403: NOT_OWNER},
+        responses={201: InviteSerializer, 403: NOT_OWNER},
         summary="Create a single-use invite, valid 7 days (owner only)",
     )
     def post(self, request: Request) -> Response:
@@ -198,7 +276,7 @@ class InviteDetailView(APIView):
     @extend_schema(
         operation_id="household_invites_destroy",
         parameters=[OpenApiParameter("code", str, OpenApiParameter.PATH)],
-        responses={204: None, 401: UNAUTHENTICATED, 403: NOT_OWNER, 404: NOT_FOUND},
+        responses={204: None, 403: NOT_OWNER},
         summary="Revoke an invite (owner only)",
     )
     def delete(self, request: Request, code: str) -> Response:
@@ -215,14 +293,13 @@ class MemberDetailView(APIView):
         parameters=[OpenApiParameter("username", str, OpenApiParameter.PATH)],
         responses={
             204: None,
-            400: FIELD_ERRORS,
-            401: UNAUTHENTICATED,
             403: NOT_OWNER,
-            404: NOT_FOUND,
         },
         summary="Remove a member: their account is deleted (owner only)",
     )
     def delete(self, request: Request, username: str) -> Response:
-        member = get_object_or_404(household_members(user=request.user), username__iexact=username)
+        member = get_object_or_404(
+            household_members(household=request.user.household_id), username__iexact=username
+        )
         services.member_remove(user=request.user, member=member)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from accounts.services import expired_state_flush
+from households.services import expired_state_flush
 
 
 class Command(BaseCommand):

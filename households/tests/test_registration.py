@@ -1,4 +1,5 @@
-"""Registration (SPEC §3.1): pending user, QR page, first code, household, recovery codes."""
+"""Registration (docs/rules.md §3.1): pending user, QR page, first code, household, recovery
+codes."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Household, Invite, RecoveryCode, Role, User
-from accounts.services import invite_create, registration_start
+from accounts.services import registration_start
 from accounts.tests.factories import totp_code
 from funnels.models import Funnel
+from households.services import invite_create
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +27,11 @@ def _device(username: str) -> TOTPDevice:
 
 
 def test_browser_registration_shows_qr_secret_and_link_on_a_no_store_page(client):
-    response = client.post(reverse("accounts:register"), {"username": "carol"})
+    response = client.post(reverse("households:register"), {"username": "carol"})
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:register-confirm")
+    assert response["Location"] == reverse("households:register-confirm")
 
-    page = client.get(reverse("accounts:register-confirm"))
+    page = client.get(reverse("households:register-confirm"))
     assert page.status_code == 200
     assert "no-store" in page["Cache-Control"]
     content = page.content.decode()
@@ -47,10 +49,10 @@ def test_browser_registration_shows_qr_secret_and_link_on_a_no_store_page(client
 
 
 def test_browser_registration_first_code_creates_household_signs_in_and_shows_codes(client):
-    client.post(reverse("accounts:register"), {"username": "carol", "display_name": "Carol"})
+    client.post(reverse("households:register"), {"username": "carol", "display_name": "Carol"})
     device = _device("carol")
 
-    response = client.post(reverse("accounts:register-confirm"), {"code": totp_code(device)})
+    response = client.post(reverse("households:register-confirm"), {"code": totp_code(device)})
 
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
@@ -78,11 +80,11 @@ def test_browser_registration_first_code_creates_household_signs_in_and_shows_co
 
 
 def test_browser_registration_wrong_code_keeps_the_registration_pending(client):
-    client.post(reverse("accounts:register"), {"username": "carol"})
+    client.post(reverse("households:register"), {"username": "carol"})
     device = _device("carol")
     wrong = f"{(int(totp_code(device)) + 1) % 1_000_000:06d}"
 
-    response = client.post(reverse("accounts:register-confirm"), {"code": wrong})
+    response = client.post(reverse("households:register-confirm"), {"code": wrong})
 
     assert response.status_code == 400
     assert "That code is not right" in response.content.decode()
@@ -178,11 +180,11 @@ def test_expired_pending_registration_frees_the_username_and_cannot_be_confirmed
 
 
 def test_browser_confirm_page_after_expiry_sends_back_to_register(client):
-    client.post(reverse("accounts:register"), {"username": "erin"})
+    client.post(reverse("households:register"), {"username": "erin"})
     User.objects.filter(username="erin").update(registration_expires_at=timezone.now())
-    response = client.get(reverse("accounts:register-confirm"))
+    response = client.get(reverse("households:register-confirm"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:register")
+    assert response["Location"] == reverse("households:register")
 
 
 def test_pending_user_cannot_sign_in(api_client):

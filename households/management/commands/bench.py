@@ -1,4 +1,5 @@
-"""Measure server time of the hot paths against /healthz on the benchmark data set (SPEC §7)."""
+"""Measure server time of the hot paths against /healthz on the benchmark data set
+(docs/rules.md §7)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.tokens import token_pair_for
-from funnels.management.commands.seed_bench import MEMBERS
 from funnels.models import Spending
+from households.management.commands.seed_bench import MEMBERS
 
 TARGETS = {"dashboard": (8, 25.0), "overview": (8, 25.0), "save spending": (5, 15.0)}
 

@@ -10,14 +10,11 @@ from django.core.management import call_command
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
+from accounts.devices import device_session_start
 from accounts.models import DeviceSession, Invite, ReenrolmentLink, User
-from accounts.services import (
-    device_session_start,
-    invite_create,
-    reenrolment_link_issue,
-    registration_start,
-)
+from accounts.services import reenrolment_link_issue, registration_start
 from accounts.tokens import token_pair_for, token_pair_rotate
+from households.services import invite_create
 
 pytestmark = pytest.mark.django_db
 

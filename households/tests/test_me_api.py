@@ -1,4 +1,4 @@
-"""GET/PATCH/DELETE /api/v1/me/ (SPEC §5.2)."""
+"""GET/PATCH/DELETE /api/v1/me/ (docs/rules.md §5.2)."""
 
 from __future__ import annotations
 

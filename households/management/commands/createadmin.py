@@ -10,7 +10,8 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
-from accounts.services import Enrolment, household_create, recovery_codes_reset
+from accounts.services import Enrolment, recovery_codes_reset
+from households.services import household_create
 
 
 class Command(BaseCommand):

@@ -1,4 +1,5 @@
-"""Build the benchmark data set of SPEC §7: 1 household, 4 members, 12 funnels, ~100k spendings."""
+"""Build the benchmark data set of docs/rules.md §7: 1 household, 4 members, 12 funnels, ~100k
+spendings."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Household, User
-from accounts.services import household_create, household_join
 from funnels.models import Funnel, Spending
 from funnels.services import funnel_create
+from households.services import household_create, household_join
 
 BENCH_HOUSEHOLD = "Benchmark household"
 MEMBERS = ("bench-ann", "bench-ben", "bench-cat", "bench-dan")

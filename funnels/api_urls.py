@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from funnels import api
+from funnels import api, api_income, api_reports
 
 urlpatterns = [
     path("funnels/", api.FunnelListView.as_view(), name="api-funnels"),
@@ -13,4 +13,12 @@ urlpatterns = [
     path("spendings/deleted/", api.DeletedSpendingListView.as_view(), name="api-spendings-deleted"),
     path("spendings/<uuid:pk>/", api.SpendingDetailView.as_view(), name="api-spending"),
     path("overview/", api.OverviewView.as_view(), name="api-overview"),
+    path("reports/summary/", api_reports.SummaryView.as_view(), name="api-reports-summary"),
+    path("reports/trend/", api_reports.TrendView.as_view(), name="api-reports-trend"),
+    path("calendar/", api_reports.CalendarView.as_view(), name="api-calendar"),
+    path("incomes/", api_income.IncomeListView.as_view(), name="api-incomes"),
+    path(
+        "incomes/deleted/", api_income.DeletedIncomeListView.as_view(), name="api-incomes-deleted"
+    ),
+    path("incomes/<uuid:pk>/", api_income.IncomeDetailView.as_view(), name="api-income"),
 ]

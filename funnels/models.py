@@ -213,3 +213,114 @@ class SpendingTombstone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.id} deleted at {self.deleted_at:%Y-%m-%d %H:%M}"
+
+
+# --- income (docs/rules.md §8.1) -------------------------------------------------------------
+
+
+def income_visible_q(user: User) -> models.Q:
+    """Income a member sees: shared income of their household, and their own private income."""
+    return models.Q(household_id=user.household_id) & (
+        models.Q(shared=True) | models.Q(received_by_id=user.pk)
+    )
+
+
+class IncomeQuerySet(models.QuerySet["Income"]):
+    def visible_to(self, user: User) -> IncomeQuerySet:
+        return self.filter(income_visible_q(user))
+
+    def between(self, start: datetime, end: datetime) -> IncomeQuerySet:
+        """Income with start <= received_at < end."""
+        return self.filter(received_at__gte=start, received_at__lt=end)
+
+    def newest_first(self) -> IncomeQuerySet:
+        return self.order_by("-received_at", "-created_at")
+
+
+class Income(models.Model):
+    """Money that came in. It never touches a funnel's figures; it feeds the summaries."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    household = models.ForeignKey(
+        "accounts.Household", on_delete=models.CASCADE, related_name="incomes"
+    )
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="incomes",
+        help_text="Who recorded it; empty when that member has left the household.",
+    )
+    amount = MoneyField()
+    received_at = models.DateTimeField(default=timezone.now)
+    source = models.CharField(max_length=60, help_text='Where it came from, e.g. "Salary".')
+    note = models.CharField(max_length=200, blank=True)
+    shared = models.BooleanField(
+        default=True, help_text="Every member sees shared income; private income only its author."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = IncomeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "-created_at"]
+        indexes = [
+            models.Index(
+                fields=["household", "received_at", "amount"], name="income_household_at_amt"
+            ),
+            models.Index(fields=["updated_at"], name="income_updated_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="income_amount_positive"),
+            models.CheckConstraint(condition=~models.Q(source=""), name="income_source_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} from {self.source} at {self.received_at:%Y-%m-%d %H:%M}"
+
+    def is_visible_to(self, user: User) -> bool:
+        return self.household_id == user.household_id and (
+            self.shared or self.received_by_id == user.pk
+        )
+
+    def clean(self) -> None:
+        if self.amount is not None and self.amount <= 0:
+            raise ValidationError({"amount": "The amount must be more than zero."})
+        if not self.shared and self.received_by_id is None:
+            raise ValidationError(
+                {"shared": "Income of a former member stays shared: nobody else could see it."}
+            )
+
+
+class IncomeTombstoneQuerySet(models.QuerySet["IncomeTombstone"]):
+    def visible_to(self, user: User) -> IncomeTombstoneQuerySet:
+        """Deletions of income the member could see: shared income and their own."""
+        return self.filter(visible_to_q(user))
+
+
+class IncomeTombstone(models.Model):
+    """A deleted income's id, so that syncing clients learn of the deletion."""
+
+    id = models.UUIDField(primary_key=True, help_text="The id the deleted income had.")
+    household = models.ForeignKey("accounts.Household", on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Author of private income; empty for shared income.",
+    )
+    deleted_at = models.DateTimeField(default=timezone.now)
+
+    objects = IncomeTombstoneQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["household", "deleted_at"], name="income_tomb_household_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.id} deleted at {self.deleted_at:%Y-%m-%d %H:%M}"

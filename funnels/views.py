@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.web import household_time, member_required, render_page, safe_next
@@ -20,6 +21,7 @@ from budget.forms import apply_errors
 from funnels import selectors, services
 from funnels.forms import HistoryFilterForm, SpendingEditForm, SpendingForm
 from funnels.models import Spending
+from funnels.reports import income_sources_recent
 from funnels.templatetags.money import money
 
 DASHBOARD = "funnels/dashboard.html"
@@ -42,6 +44,8 @@ def _dashboard(
         "form": form or SpendingForm(user=request.user),
         "undo": undo,
         "saved": saved,
+        # Lazy: only the whole page (the source field's suggestions) runs this query.
+        "sources": SimpleLazyObject(lambda: income_sources_recent(user=request.user)),
     }
     return render_page(request, DASHBOARD, context, fragment=fragment, status=status)
 

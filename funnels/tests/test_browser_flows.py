@@ -76,7 +76,7 @@ def test_register_spend_undo_share_and_invite(new_page):
     assert Funnel.objects.get(name="Groceries").owner is None
 
     # An invite for Bob.
-    nav(alice, "Home")
+    nav(alice, "Family")
     alice.get_by_role("button", name="Create an invite link").click()
     link = alice.locator(".invite-link").first.input_value()
     assert "/invite/" in link

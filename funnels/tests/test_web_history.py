@@ -31,12 +31,12 @@ def test_history_lists_only_what_the_member_can_see(client, alice, member, stran
     now = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
     spend(food_of(alice), alice, "1.11", now)
     spend(shared, member, "2.22", now)
-    spend(food_of(member), member, "3.33", now)
+    spend(food_of(member), member, "3.34", now)
     spend(food_of(stranger), stranger, "4.44", now)
     content = client.get("/spendings/").content.decode()
     assert "1.11" in content
     assert "2.22" in content
-    assert "3.33" not in content
+    assert "3.34" not in content  # (1.11 + 2.22 = 3.33 is the total shown)
     assert "4.44" not in content
 
 

@@ -53,6 +53,8 @@
       var field = document.getElementById(id);
       if (field) field.value = "";
     });
+    var hidden = document.getElementById("private");
+    if (hidden) hidden.checked = false;
     var details = form.querySelector("details");
     if (details) details.open = false;
     var amount = document.getElementById("amount");
@@ -83,7 +85,8 @@
   document.addEventListener("htmx:afterRequest", function (event) {
     var source = event.detail.elt;
     var status = event.detail.xhr ? event.detail.xhr.status : 0;
-    if (source && source.id === "entry") {
+    // The form itself (a funnel button) or its Income button, which posts elsewhere.
+    if (source && source.closest && source.closest("#entry")) {
       if (status === 200) {
         clearEntry();
       } else if (status === 422) {

@@ -58,6 +58,8 @@ class Command(BaseCommand):
             "dashboard": lambda: web.get(reverse("funnels:dashboard")),
             "overview": lambda: api.get("/api/v1/overview/"),
             "save spending": save_spending,
+            "reports": lambda: web.get(reverse("funnels:reports")),
+            "calendar": lambda: web.get(reverse("funnels:calendar")),
         }
         results = {name: self._measure(call, runs) for name, call in cases.items()}
         base = results["healthz"][0]

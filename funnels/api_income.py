@@ -1,0 +1,283 @@
+"""REST API v1 of income (docs/rules.md §8.1): list, record, change, delete, deletions feed.
+
+The same rules as spendings (§5.4): cursor pagination newest first, idempotent create on a
+client-chosen id (same body 200, other body 409), deletions kept 90 days for sync (410 after).
+Whatever a member cannot see answers 404.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from django.core.validators import RegexValidator
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from budget.api import Conflict, ErrorSerializer, Gone
+from funnels import income as services
+from funnels.allowance import local_midnight
+from funnels.api import SpendingCursorPagination, sync_time
+from funnels.models import TOMBSTONE_RETENTION, Income, IncomeTombstone
+from funnels.serializers import (
+    DateParam,
+    LocalDateTimeField,
+    MoneyInputField,
+    MoneyReadField,
+    _user_tz,
+)
+
+# The schema states what the server enforces: no NUL character (DRF refuses it) and, for the
+# source, something besides spaces (surrounding spaces are trimmed).
+PLAIN_TEXT = RegexValidator(r"^[^\u0000]*$", "Null characters are not allowed.")
+SOURCE_TEXT = RegexValidator(r"^[^\u0000]*[^\u0000\s][^\u0000]*$", "Say where the money came from.")
+
+# --- serializers -----------------------------------------------------------------------------
+
+
+class IncomeSerializer(serializers.Serializer):
+    """Income as the API shows it."""
+
+    id = serializers.UUIDField(read_only=True)
+    amount = MoneyReadField()
+    received_at = serializers.DateTimeField(read_only=True)
+    source = serializers.CharField(read_only=True)
+    note = serializers.CharField(read_only=True)
+    shared = serializers.BooleanField(
+        read_only=True, help_text="True: every member sees it; false: only who recorded it."
+    )
+    received_by = serializers.SerializerMethodField(
+        help_text="Username of who recorded it; null once that member has left."
+    )
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_received_by(self, income: Income) -> str | None:
+        user = income.received_by
+        return user.username if user is not None else None
+
+
+class IncomeInputSerializer(serializers.Serializer):
+    """What a client sends to record income (id optional, for safe retries) or change it."""
+
+    id = serializers.UUIDField(
+        required=False,
+        help_text="Optional client-chosen id: posting the same id again is a safe retry.",
+    )
+    amount = MoneyInputField()
+    source = serializers.CharField(
+        max_length=60,
+        validators=[SOURCE_TEXT],
+        help_text='Where it came from, e.g. "Salary": 1–60 characters, not only spaces.',
+    )
+    received_at = LocalDateTimeField(
+        required=False,
+        help_text="When it came in (default now); without an offset it is household time.",
+    )
+    note = serializers.CharField(
+        max_length=200, allow_blank=True, required=False, validators=[PLAIN_TEXT]
+    )
+    shared = serializers.BooleanField(
+        default=True, help_text="True (default): every member sees it; false: only you."
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["received_at"].local_tz = _user_tz(self)
+
+
+class IncomeUpdateSerializer(IncomeInputSerializer):
+    """The fields of income a member can change (all optional)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["id"]
+        self.fields["shared"].default = serializers.empty
+
+
+class IncomeFilterSerializer(serializers.Serializer):
+    """Query parameters of the income list."""
+
+    since = DateParam(required=False, help_text="From this local date (inclusive).")
+    until = DateParam(required=False, help_text="Up to this local date (inclusive).")
+    updated_since = LocalDateTimeField(
+        required=False,
+        help_text="Only income recorded or changed at or after this time (for sync).",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["updated_since"].local_tz = _user_tz(self)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "since" in attrs and "until" in attrs and attrs["since"] > attrs["until"]:
+            raise serializers.ValidationError({"until": "Use a date on or after since."})
+        return attrs
+
+
+class DeletedIncomeSerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    deleted_at = serializers.DateTimeField(read_only=True)
+
+
+class DeletedIncomeFilterSerializer(serializers.Serializer):
+    since = LocalDateTimeField(help_text="Deletions at or after this time.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["since"].local_tz = _user_tz(self)
+
+
+class DeletedIncomeResponse(serializers.Serializer):
+    server_time = serializers.DateTimeField(
+        read_only=True, help_text="The `since` of the next sync (a minute before this read)."
+    )
+    results = DeletedIncomeSerializer(many=True, read_only=True)
+
+
+# --- views -----------------------------------------------------------------------------------
+
+
+class IncomeCursorPagination(SpendingCursorPagination):
+    ordering = ("-received_at", "-created_at")
+
+
+def _valid(serializer: serializers.Serializer) -> dict[str, Any]:
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _visible_income(user: Any, pk: UUID) -> Income:
+    return get_object_or_404(Income.objects.visible_to(user).select_related("received_by"), pk=pk)
+
+
+class IncomeListView(GenericAPIView):
+    pagination_class = IncomeCursorPagination
+    serializer_class = IncomeSerializer
+
+    def get_queryset(self) -> Any:
+        return Income.objects.visible_to(self.request.user).select_related("received_by")
+
+    @extend_schema(
+        parameters=[IncomeFilterSerializer],
+        responses=IncomeSerializer(many=True),
+        summary="List income",
+    )
+    def get(self, request: Request) -> Response:
+        """Income the member can see, newest first, a page at a time (cursor)."""
+        params = _valid(
+            IncomeFilterSerializer(data=request.query_params, context={"request": request})
+        )
+        tz = request.user.household.tzinfo
+        incomes = self.get_queryset()
+        if "since" in params:
+            incomes = incomes.filter(received_at__gte=local_midnight(params["since"], tz))
+        if "until" in params:
+            end = local_midnight(params["until"] + timedelta(days=1), tz)
+            incomes = incomes.filter(received_at__lt=end)
+        if "updated_since" in params:
+            incomes = incomes.filter(updated_at__gte=params["updated_since"])
+        page = self.paginate_queryset(incomes)
+        return self.get_paginated_response(IncomeSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=IncomeInputSerializer,
+        responses={
+            201: IncomeSerializer,
+            200: OpenApiResponse(
+                IncomeSerializer, description="A repeat of an earlier create: nothing new."
+            ),
+            409: OpenApiResponse(
+                ErrorSerializer, description="The id is taken by other data or was deleted."
+            ),
+        },
+        summary="Record income",
+    )
+    def post(self, request: Request) -> Response:
+        """Record income; with a client-chosen `id` a retry is safe (200, nothing new)."""
+        data = _valid(IncomeInputSerializer(data=request.data, context={"request": request}))
+        fields = {
+            "user": request.user,
+            "amount": data["amount"],
+            "source": data["source"],
+            "received_at": data.get("received_at"),
+            "note": data.get("note", ""),
+            "shared": data["shared"],
+        }
+        if "id" not in data:
+            income, created = services.income_create(**fields), True
+        else:
+            try:
+                income, created = services.income_create_idempotent(income_id=data["id"], **fields)
+            except services.IncomeIdConflict as exc:
+                raise Conflict(str(exc)) from None
+        return Response(
+            IncomeSerializer(income).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class IncomeDetailView(APIView):
+    @extend_schema(responses=IncomeSerializer, summary="Get income")
+    def get(self, request: Request, pk: UUID) -> Response:
+        """One income."""
+        return Response(IncomeSerializer(_visible_income(request.user, pk)).data)
+
+    @extend_schema(
+        request=IncomeUpdateSerializer(partial=True),
+        responses=IncomeSerializer,
+        summary="Change income",
+    )
+    def patch(self, request: Request, pk: UUID) -> Response:
+        """Change the amount, time, source, note or sharing (only its author makes it private)."""
+        income = _visible_income(request.user, pk)
+        changes = _valid(
+            IncomeUpdateSerializer(data=request.data, partial=True, context={"request": request})
+        )
+        income = services.income_update(user=request.user, income=income, **changes)
+        return Response(IncomeSerializer(income).data)
+
+    @extend_schema(responses={204: None}, summary="Delete income")
+    def delete(self, request: Request, pk: UUID) -> Response:
+        """Delete income; syncing clients learn of it from incomes/deleted/."""
+        services.income_delete(user=request.user, income=_visible_income(request.user, pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class DeletedIncomeListView(APIView):
+    @extend_schema(
+        parameters=[DeletedIncomeFilterSerializer],
+        responses={
+            200: DeletedIncomeResponse,
+            410: OpenApiResponse(ErrorSerializer, description="`since` is older than 90 days."),
+        },
+        summary="List deleted income (sync)",
+    )
+    def get(self, request: Request) -> Response:
+        """Ids of income deleted (or made private by another member) at or after `since`."""
+        params = _valid(
+            DeletedIncomeFilterSerializer(data=request.query_params, context={"request": request})
+        )
+        if params["since"] < timezone.now() - TOMBSTONE_RETENTION:
+            raise Gone(
+                "Deletions are kept for 90 days only: sync again from scratch "
+                "(GET incomes/ without updated_since)."
+            )
+        server_time = sync_time()
+        tombstones = (
+            IncomeTombstone.objects.visible_to(request.user)
+            .filter(deleted_at__gte=params["since"])
+            .exclude(id__in=Income.objects.visible_to(request.user).values("id"))
+            .order_by("deleted_at", "id")
+        )
+        return Response(
+            DeletedIncomeResponse({"server_time": server_time, "results": tombstones}).data
+        )

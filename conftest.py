@@ -10,6 +10,9 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.test import Client
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -104,6 +107,23 @@ def api_client_for(db) -> Callable[[User], APIClient]:
     def make(user: User) -> APIClient:
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_pair_for(user)['access']}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def admin_client_for(db) -> Callable[[User], Client]:
+    """A client signed in to the admin as `user` (staff) through the TOTP sign-in, as staff are."""
+
+    def make(user: User) -> Client:
+        client = Client()
+        device = TOTPDevice.objects.filter(user=user).first() or TOTPDevice.objects.create(
+            user=user, name="Authenticator", confirmed=True
+        )
+        form = {"username": user.username, "code": f"{totp(device.bin_key):06d}", "next": "/admin/"}
+        response = client.post("/login/", form)
+        assert response["Location"] == "/admin/"
         return client
 
     return make

@@ -1,5 +1,17 @@
+"""Admin of funnels and spendings, on the same services as the app.
+
+Deletions (one or in bulk) go through funnels.services, which leave deletion records for syncing
+phones. An edit that would take a funnel or a spending away from whoever sees it now (another
+household, another member) is refused with a form error: such moves are made in the app, where
+the services write the deletion records. Staff who are not superusers see and edit only their
+own household (accounts.admin.HouseholdScopedAdmin).
+"""
+
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -9,9 +21,58 @@ from funnels.income import incomes_delete
 from funnels.models import Funnel, Income, Spending
 from funnels.services import funnels_delete, spendings_delete
 
+FUNNEL_STAYS = "A funnel stays in its household."
+FUNNEL_OWNER_STAYS = (
+    "A personal funnel stays its member's: leave it, or empty it to share the funnel."
+)
+SPENDING_STAYS = (
+    "Pick a funnel that the same members see (or a shared one of the household): "
+    "otherwise the spending would vanish from the phones of whoever sees it now."
+)
+AUTHOR_STAYS = "Who spent it cannot be changed."
+
+
+class FunnelAdminForm(forms.ModelForm):
+    """Refuses moving a funnel to another household or another member (ModelAdmin sets the
+    model and fields)."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        old = self.instance  # the values before this edit (the form applies them after clean)
+        if old._state.adding:
+            return data
+        household = data.get("household")
+        if household is not None and household.pk != old.household_id:
+            self.add_error("household", FUNNEL_STAYS)
+        owner = data.get("owner")
+        # Sharing a personal funnel hides nothing; any other change of owner would.
+        if owner is not None and owner.pk != old.owner_id:
+            self.add_error("owner", FUNNEL_OWNER_STAYS)
+        return data
+
+
+class SpendingAdminForm(forms.ModelForm):
+    """Refuses moving a spending where its household or member would lose sight of it."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        old = self.instance
+        if old._state.adding:
+            return data
+        funnel = data.get("funnel")
+        if funnel is not None and funnel.pk != old.funnel_id:
+            before = old.funnel
+            same_household = funnel.household_id == before.household_id
+            if not same_household or funnel.owner_id not in (None, before.owner_id):
+                self.add_error("funnel", SPENDING_STAYS)
+        if "created_by" in data and getattr(data["created_by"], "pk", None) != old.created_by_id:
+            self.add_error("created_by", AUTHOR_STAYS)
+        return data
+
 
 @admin.register(Funnel)
 class FunnelAdmin(HouseholdScopedAdmin):
+    form = FunnelAdminForm
     list_display = ["__str__", "household", "owner", "monthly_limit", "position", "updated_at"]
     list_filter = [("owner", admin.EmptyFieldListFilter), "household"]
     search_fields = ["name", "household__name", "owner__username"]
@@ -26,6 +87,7 @@ class FunnelAdmin(HouseholdScopedAdmin):
 
 @admin.register(Spending)
 class SpendingAdmin(HouseholdScopedAdmin):
+    form = SpendingAdminForm
     household_field = "funnel__household"
     list_display = ["spent_at", "funnel", "amount", "created_by", "note"]
     list_filter = ["funnel__household", "spent_at"]
@@ -33,8 +95,9 @@ class SpendingAdmin(HouseholdScopedAdmin):
     list_select_related = ["funnel", "created_by"]
     date_hierarchy = "spent_at"
     raw_id_fields = ["funnel", "created_by"]
+    # A changed id would save a copy under the new one and leave the old spending behind.
+    readonly_fields = ["id"]
 
-    # Deletions go through the service so that syncing phones get tombstones.
     def delete_model(self, request: HttpRequest, obj: Spending) -> None:
         spendings_delete(spendings=Spending.objects.filter(pk=obj.pk))
 

@@ -1,4 +1,7 @@
-"""Budget math of SPEC §2, pure: no ORM, no clock, exact Decimal/Fraction arithmetic."""
+"""Budget math of docs/rules.md §2, pure: no ORM, no clock, exact Decimal/Fraction arithmetic.
+
+The mode names are the household's AllowanceMode choices (the one list of them).
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,8 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from fractions import Fraction
 
-PACE = "pace"
-EVEN = "even"
+from accounts.models import AllowanceMode
+
 ZERO = Decimal("0.00")
 
 
@@ -91,11 +94,11 @@ class Figures:
 def daily_allowance(
     *, limit: Decimal, spent: Decimal, spent_today: Decimal, period: Period, mode: str
 ) -> Decimal:
-    """How much can still be spent today (SPEC §2.3), rounded down to the cent."""
+    """How much can still be spent today (docs/rules.md §2.3), rounded down to the cent."""
     n, d, r = period.days_total, period.day, period.days_left
-    if mode == PACE:
+    if mode == AllowanceMode.PACE:
         exact = Fraction(limit) * d / n - Fraction(spent)
-    elif mode == EVEN:
+    elif mode == AllowanceMode.EVEN:
         exact = (Fraction(limit) - Fraction(spent) + Fraction(spent_today)) / (r + 1) - Fraction(
             spent_today
         )
@@ -107,7 +110,7 @@ def daily_allowance(
 def figures_for(
     *, limit: Decimal, spent: Decimal, spent_today: Decimal, period: Period, mode: str
 ) -> Figures:
-    """The per-funnel figures of SPEC §2.2 and §2.3."""
+    """The per-funnel figures of docs/rules.md §2.2 and §2.3."""
     return Figures(
         limit=limit,
         spent=spent,

@@ -1,4 +1,4 @@
-"""REST API v1 of funnels, spendings and the overview (SPEC §5.3–5.5).
+"""REST API v1 of funnels, spendings and the overview (docs/rules.md §5.3–5.5).
 
 Thin views: serializers parse, funnels.services writes, funnels.selectors reads. Objects
 are looked up through `visible_to`, so whatever a member cannot see answers 404.
@@ -10,8 +10,6 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from django.db import transaction
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
@@ -25,10 +23,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from budget.api import Conflict, ErrorSerializer, Gone
-from funnels import services
-from funnels.allowance import local_midnight
-from funnels.models import TOMBSTONE_RETENTION, Funnel, Spending, SpendingTombstone
-from funnels.selectors import FunnelRow, figures_of, funnels_with_sums, overview_for, period_of
+from funnels import selectors, services
+from funnels.models import TOMBSTONE_RETENTION
 from funnels.serializers import (
     DeletedFilterSerializer,
     DeletedSpendingSerializer,
@@ -57,28 +53,12 @@ def sync_time() -> datetime:
     return timezone.now() - SYNC_MARGIN
 
 
-def _funnel_rows(user: User, **filters: Any) -> list[FunnelRow]:
-    """Visible funnels with their figures for the current period, in one query."""
-    household = user.household
-    period = period_of(household)
-    return [
-        FunnelRow(funnel=f, figures=figures_of(f, period, household.allowance_mode))
-        for f in funnels_with_sums(user, period).filter(**filters)
-    ]
-
-
-def _funnel_row(user: User, pk: UUID) -> FunnelRow:
-    return _funnel_rows(user, pk=pk)[0]
-
-
-def _visible_funnel(user: User, pk: UUID) -> Funnel:
-    return get_object_or_404(Funnel.objects.visible_to(user).select_related("owner"), pk=pk)
-
-
-def _visible_spending(user: User, pk: UUID) -> Spending:
-    return get_object_or_404(
-        Spending.objects.visible_to(user).select_related("funnel", "created_by"), pk=pk
-    )
+def _funnel_row(user: User, pk: UUID) -> dict[str, Any]:
+    """One funnel's row (404 if the member does not see it), as the API shows it."""
+    rows = selectors.funnel_rows(user=user, pk=pk)
+    if not rows:
+        raise NotFound
+    return FunnelSerializer(rows[0]).data
 
 
 # --- funnels §5.3 --------------------------------------------------------------------------
@@ -88,37 +68,26 @@ class FunnelListView(APIView):
     @extend_schema(responses=FunnelSerializer(many=True), summary="List funnels")
     def get(self, request: Request) -> Response:
         """The member's funnels in display order, with this period's figures."""
-        return Response(FunnelSerializer(_funnel_rows(request.user), many=True).data)
+        rows = selectors.funnel_rows(user=request.user)
+        return Response(FunnelSerializer(rows, many=True).data)
 
     @extend_schema(
         request=FunnelInputSerializer, responses={201: FunnelSerializer}, summary="Create a funnel"
     )
     def post(self, request: Request) -> Response:
         """Create a personal funnel, or a shared one with `shared: true`."""
-        data = _valid(FunnelInputSerializer(data=request.data))
-        with transaction.atomic():
-            funnel = services.funnel_create(
-                user=request.user,
-                name=data["name"],
-                emoji=data["emoji"],
-                color=data["color"],
-                monthly_limit=data["monthly_limit"],
-                shared=data["shared"],
-            )
-            if "position" in data:
-                services.funnel_update(user=request.user, funnel=funnel, position=data["position"])
-        row = _funnel_row(request.user, funnel.pk)
-        return Response(FunnelSerializer(row).data, status=status.HTTP_201_CREATED)
+        serializer = FunnelInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        funnel = services.funnel_create(user=request.user, **data)
+        return Response(_funnel_row(request.user, funnel.pk), status=status.HTTP_201_CREATED)
 
 
 class FunnelDetailView(APIView):
     @extend_schema(responses=FunnelSerializer, summary="Get a funnel")
     def get(self, request: Request, pk: UUID) -> Response:
         """One funnel with this period's figures."""
-        rows = _funnel_rows(request.user, pk=pk)
-        if not rows:
-            raise NotFound
-        return Response(FunnelSerializer(rows[0]).data)
+        return Response(_funnel_row(request.user, pk))
 
     @extend_schema(
         request=FunnelInputSerializer(partial=True),
@@ -127,13 +96,15 @@ class FunnelDetailView(APIView):
     )
     def patch(self, request: Request, pk: UUID) -> Response:
         """Change any of name, emoji, colour, limit, position and shared."""
-        funnel = _visible_funnel(request.user, pk)
-        data = _valid(FunnelInputSerializer(data=request.data, partial=True))
+        funnel = selectors.funnel_visible_to(user=request.user, pk=pk)
+        serializer = FunnelInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
         changes = {field: data[field] for field in _FUNNEL_CHANGES if field in data}
         services.funnel_update(
             user=request.user, funnel=funnel, shared=data.get("shared"), **changes
         )
-        return Response(FunnelSerializer(_funnel_row(request.user, funnel.pk)).data)
+        return Response(_funnel_row(request.user, funnel.pk))
 
     @extend_schema(
         parameters=[FunnelDeleteParamsSerializer],
@@ -142,11 +113,14 @@ class FunnelDetailView(APIView):
     )
     def delete(self, request: Request, pk: UUID) -> Response:
         """Delete a funnel with its spendings, or move them first with `?move_to=<funnel id>`."""
-        funnel = _visible_funnel(request.user, pk)
-        params = _valid(FunnelDeleteParamsSerializer(data=request.query_params))
+        funnel = selectors.funnel_visible_to(user=request.user, pk=pk)
+        serializer = FunnelDeleteParamsSerializer(data=request.query_params)
+        serializer.is_valid(raise_exception=True)
+        params = serializer.validated_data
         move_to = None
         if "move_to" in params:
-            move_to = Funnel.objects.visible_to(request.user).filter(pk=params["move_to"]).first()
+            others = selectors.funnels_visible_to(user=request.user)
+            move_to = others.filter(pk=params["move_to"]).first()
             if move_to is None:
                 raise serializers.ValidationError({"move_to": ["No such funnel."]})
         services.funnel_delete(user=request.user, funnel=funnel, move_to=move_to)
@@ -208,9 +182,6 @@ class SpendingListView(GenericAPIView):
     pagination_class = SpendingCursorPagination
     serializer_class = SpendingSerializer
 
-    def get_queryset(self) -> Any:
-        return Spending.objects.visible_to(self.request.user).select_related("created_by")
-
     @extend_schema(
         parameters=[SpendingFilterSerializer],
         responses=SpendingSerializer(many=True),
@@ -218,20 +189,9 @@ class SpendingListView(GenericAPIView):
     )
     def get(self, request: Request) -> Response:
         """Spendings the member can see, newest first, a page at a time (cursor)."""
-        params = _valid(
-            SpendingFilterSerializer(data=request.query_params, context={"request": request})
-        )
-        tz = request.user.household.tzinfo
-        spendings = self.get_queryset()
-        if "funnel" in params:
-            spendings = spendings.filter(funnel_id=params["funnel"])
-        if "since" in params:
-            spendings = spendings.filter(spent_at__gte=local_midnight(params["since"], tz))
-        if "until" in params:
-            end = local_midnight(params["until"] + timedelta(days=1), tz)
-            spendings = spendings.filter(spent_at__lt=end)
-        if "updated_since" in params:
-            spendings = spendings.filter(updated_at__gte=params["updated_since"])
+        filters = SpendingFilterSerializer(data=request.query_params, context={"request": request})
+        filters.is_valid(raise_exception=True)
+        spendings = selectors.spendings_visible_to(user=request.user, **filters.validated_data)
         page = self.paginate_queryset(spendings)
         return self.get_paginated_response(SpendingSerializer(page, many=True).data)
 
@@ -250,7 +210,9 @@ class SpendingListView(GenericAPIView):
     )
     def post(self, request: Request) -> Response:
         """Record a spending; with a client-chosen `id` a retry is safe (200, nothing new)."""
-        data = _valid(SpendingInputSerializer(data=request.data, context={"request": request}))
+        serializer = SpendingInputSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
         fields = {
             "user": request.user,
             "funnel": data["funnel"],
@@ -278,7 +240,8 @@ class SpendingDetailView(APIView):
     @extend_schema(responses=SpendingSerializer, summary="Get a spending")
     def get(self, request: Request, pk: UUID) -> Response:
         """One spending."""
-        return Response(SpendingSerializer(_visible_spending(request.user, pk)).data)
+        spending = selectors.spending_visible_to(user=request.user, pk=pk)
+        return Response(SpendingSerializer(spending).data)
 
     @extend_schema(
         request=SpendingUpdateSerializer(partial=True),
@@ -287,18 +250,20 @@ class SpendingDetailView(APIView):
     )
     def patch(self, request: Request, pk: UUID) -> Response:
         """Change the amount, funnel, time or note of a spending."""
-        spending = _visible_spending(request.user, pk)
+        spending = selectors.spending_visible_to(user=request.user, pk=pk)
         serializer = SpendingUpdateSerializer(
             data=request.data, partial=True, context={"request": request}
         )
-        changes = _valid(serializer)
+        serializer.is_valid(raise_exception=True)
+        changes = serializer.validated_data
         spending = services.spending_update(user=request.user, spending=spending, **changes)
         return Response(SpendingSerializer(spending).data)
 
     @extend_schema(responses={204: None}, summary="Delete a spending")
     def delete(self, request: Request, pk: UUID) -> Response:
         """Delete a spending; syncing clients learn of it from spendings/deleted/."""
-        services.spending_delete(user=request.user, spending=_visible_spending(request.user, pk))
+        spending = selectors.spending_visible_to(user=request.user, pk=pk)
+        services.spending_delete(user=request.user, spending=spending)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -320,23 +285,16 @@ class DeletedSpendingListView(APIView):
     )
     def get(self, request: Request) -> Response:
         """Ids of spendings deleted (or moved out of sight) at or after `since`, oldest first."""
-        params = _valid(
-            DeletedFilterSerializer(data=request.query_params, context={"request": request})
-        )
-        if params["since"] < timezone.now() - TOMBSTONE_RETENTION:
+        query = DeletedFilterSerializer(data=request.query_params, context={"request": request})
+        query.is_valid(raise_exception=True)
+        since = query.validated_data["since"]
+        if since < timezone.now() - TOMBSTONE_RETENTION:
             raise Gone(
                 "Deletions are kept for 90 days only: sync again from scratch "
                 "(GET spendings/ without updated_since)."
             )
         server_time = sync_time()
-        # A spending moved out of a shared funnel leaves a tombstone for the other members;
-        # whoever still sees it is not told it is gone.
-        tombstones = (
-            SpendingTombstone.objects.visible_to(request.user)
-            .filter(deleted_at__gte=params["since"])
-            .exclude(id__in=Spending.objects.visible_to(request.user).values("id"))
-            .order_by("deleted_at", "id")
-        )
+        tombstones = selectors.tombstones_since(user=request.user, since=since)
         return Response(
             DeletedSpendingsResponse({"server_time": server_time, "results": tombstones}).data
         )
@@ -358,12 +316,9 @@ class OverviewView(APIView):
         summary="Overview of a day",
     )
     def get(self, request: Request) -> Response:
-        """The figures of SPEC §2 as of a day: period, funnels, totals, recent spendings."""
-        params = _valid(OverviewParamsSerializer(data=request.query_params))
-        overview = overview_for(request.user, on=params.get("date"))
+        """The figures of docs/rules.md §2 on a day: period, funnels, totals, recent spendings."""
+        serializer = OverviewParamsSerializer(data=request.query_params)
+        serializer.is_valid(raise_exception=True)
+        params = serializer.validated_data
+        overview = selectors.overview_for(user=request.user, on=params.get("date"))
         return Response(OverviewSerializer(overview).data)
-
-
-def _valid(serializer: serializers.Serializer) -> dict[str, Any]:
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data

@@ -136,10 +136,8 @@ class FunnelForm(forms.Form):
     )
 
     def clean_monthly_limit(self) -> Decimal:
-        limit = money_from(self.cleaned_data.get("monthly_limit", ""), field_label="monthly limit")
-        if limit < 0:
-            raise ValidationError("The monthly limit cannot be negative.", code="min_value")
-        return limit
+        # Only parsing here: that it is not negative is the model's rule (Funnel.clean).
+        return money_from(self.cleaned_data.get("monthly_limit", ""), field_label="monthly limit")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

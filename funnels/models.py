@@ -168,6 +168,15 @@ class Spending(models.Model):
     def clean(self) -> None:
         if self.amount is not None and self.amount <= 0:
             raise ValidationError({"amount": "The amount must be more than zero."})
+        # Both are loaded objects on the services' paths: this costs no query there.
+        if (
+            self.created_by_id is not None
+            and self.funnel_id is not None
+            and self.created_by.household_id != self.funnel.household_id
+        ):
+            raise ValidationError(
+                {"created_by": "Who spent it is a member of the funnel's household."}
+            )
 
 
 TOMBSTONE_RETENTION = timedelta(days=90)

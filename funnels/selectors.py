@@ -1,4 +1,5 @@
-"""Reads that compute: the budget overview a member sees, in a constant number of queries."""
+"""Reads, shared by the pages, the API, the admin and the commands: what a member sees, and the
+budget overview, each in a constant number of queries. Keyword-only, like the services."""
 
 from __future__ import annotations
 
@@ -6,14 +7,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from funnels import allowance
 from funnels.fields import MoneyField
-from funnels.models import Funnel, Spending
+from funnels.models import Funnel, Spending, SpendingTombstone
 
 if TYPE_CHECKING:
     from accounts.models import Household, User
@@ -36,19 +39,30 @@ class Overview:
     recent: list[Spending]
 
 
-def local_today(household: Household) -> date:
+def local_today(*, household: Household) -> date:
     """Today's date in the household time zone."""
     return timezone.now().astimezone(household.tzinfo).date()
 
 
-def period_of(household: Household, on: date | None = None) -> allowance.Period:
+def period_of(*, household: Household, on: date | None = None) -> allowance.Period:
     """The budget period containing `on` (default: today in the household time zone)."""
-    return allowance.period_for(on or local_today(household), household.period_start_day)
+    return allowance.period_for(on or local_today(household=household), household.period_start_day)
 
 
-def funnels_visible_to(user: User) -> QuerySet[Funnel]:
+def funnels_visible_to(*, user: User) -> QuerySet[Funnel]:
     """The funnels a member sees, in display order."""
     return Funnel.objects.visible_to(user).select_related("owner").in_display_order()
+
+
+def funnel_visible_to(*, user: User, pk: UUID | str) -> Funnel:
+    """One funnel the member sees; Http404 for any other (or none)."""
+    return get_object_or_404(funnels_visible_to(user=user), pk=pk)
+
+
+def spending_visible_to(*, user: User, pk: UUID | str) -> Spending:
+    """One spending the member sees, with its funnel and author; Http404 for any other."""
+    spendings = Spending.objects.visible_to(user).select_related("funnel", "created_by")
+    return get_object_or_404(spendings, pk=pk)
 
 
 def _sum_between(start: datetime, end: datetime) -> Subquery:
@@ -63,28 +77,42 @@ def _sum_between(start: datetime, end: datetime) -> Subquery:
     return Coalesce(Subquery(total), 0, output_field=MoneyField())
 
 
-def funnels_with_sums(user: User, period: allowance.Period) -> QuerySet[Funnel]:
+def funnels_with_sums(*, user: User, period: allowance.Period) -> QuerySet[Funnel]:
     """Visible funnels annotated with `period_spent` and `today_spent` (one query)."""
     tz = user.household.tzinfo
-    return funnels_visible_to(user).annotate(
+    return funnels_visible_to(user=user).annotate(
         period_spent=_sum_between(*period.bounds(tz)),
         today_spent=_sum_between(*period.today_bounds(tz)),
     )
 
 
-def figures_of(funnel: Funnel, period: allowance.Period, mode: str) -> allowance.Figures:
-    """The §2 figures of a funnel annotated by funnels_with_sums."""
-    return allowance.figures_for(
-        limit=funnel.monthly_limit,
-        spent=Decimal(funnel.period_spent),
-        spent_today=Decimal(funnel.today_spent),
-        period=period,
-        mode=mode,
-    )
+def funnel_rows(
+    *, user: User, period: allowance.Period | None = None, pk: UUID | None = None
+) -> list[FunnelRow]:
+    """Visible funnels (or the one with `pk`) with their figures for `period` (default: the
+    current one), in one query: what the dashboard, the overview and funnels/ API show."""
+    household = user.household
+    period = period or period_of(household=household)
+    funnels = funnels_with_sums(user=user, period=period)
+    if pk is not None:
+        funnels = funnels.filter(pk=pk)
+    return [
+        FunnelRow(
+            funnel=funnel,
+            figures=allowance.figures_for(
+                limit=funnel.monthly_limit,
+                spent=Decimal(funnel.period_spent),
+                spent_today=Decimal(funnel.today_spent),
+                period=period,
+                mode=household.allowance_mode,
+            ),
+        )
+        for funnel in funnels
+    ]
 
 
 def recent_spendings(
-    user: User, period: allowance.Period, funnels: list[Funnel], limit: int = RECENT_LIMIT
+    *, user: User, period: allowance.Period, funnels: list[Funnel], limit: int = RECENT_LIMIT
 ) -> list[Spending]:
     """The newest spendings of the period in `funnels` (those the member sees, already loaded:
     the query needs no join, and each spending gets its funnel object from the list)."""
@@ -101,21 +129,17 @@ def recent_spendings(
     return recent
 
 
-def overview_for(user: User, on: date | None = None) -> Overview:
+def overview_for(*, user: User, on: date | None = None) -> Overview:
     """Everything the dashboard and the overview endpoint show, as of `on` (default today)."""
     household = user.household
-    period = period_of(household, on)
-    funnels = list(funnels_with_sums(user, period))
-    rows = [
-        FunnelRow(funnel=f, figures=figures_of(f, period, household.allowance_mode))
-        for f in funnels
-    ]
+    period = period_of(household=household, on=on)
+    rows = funnel_rows(user=user, period=period)
     return Overview(
         household=household,
         period=period,
         rows=rows,
         totals=allowance.totals_of(row.figures for row in rows),
-        recent=recent_spendings(user, period, funnels),
+        recent=recent_spendings(user=user, period=period, funnels=[row.funnel for row in rows]),
     )
 
 
@@ -123,18 +147,21 @@ def overview_for(user: User, on: date | None = None) -> Overview:
 FORMER_MEMBERS = "~former"
 
 
-def spending_history(
-    user: User,
+def spendings_visible_to(
     *,
-    funnel: Funnel | None = None,
+    user: User,
+    funnel: Funnel | UUID | None = None,
     member: str = "",
     since: date | None = None,
     until: date | None = None,
+    updated_since: datetime | None = None,
 ) -> QuerySet[Spending]:
-    """The spendings a member can see, newest first, filtered by funnel, who and local dates.
+    """The spendings a member can see, newest first, filtered: the history page and the
+    spendings/ API.
 
-    `member` is a username, FORMER_MEMBERS for spendings of members who left, or "" for all;
-    `since` and `until` are inclusive dates in the household time zone.
+    `funnel` is a funnel or its id; `member` is a username, FORMER_MEMBERS for spendings of
+    members who left, or "" for all; `since` and `until` are inclusive dates in the household
+    time zone; `updated_since` keeps those created or changed since then (sync).
     """
     tz = user.household.tzinfo
     spendings = Spending.objects.visible_to(user).select_related("funnel", "created_by")
@@ -149,4 +176,20 @@ def spending_history(
     if until is not None:
         next_day = until + timedelta(days=1)
         spendings = spendings.filter(spent_at__lt=allowance.local_midnight(next_day, tz))
+    if updated_since is not None:
+        spendings = spendings.filter(updated_at__gte=updated_since)
     return spendings.newest_first()
+
+
+def tombstones_since(*, user: User, since: datetime) -> QuerySet[SpendingTombstone]:
+    """Spendings deleted (or moved out of the member's sight) at or after `since`, oldest first.
+
+    A spending moved out of a shared funnel leaves a tombstone for the other members; whoever
+    still sees it is not told it is gone.
+    """
+    return (
+        SpendingTombstone.objects.visible_to(user)
+        .filter(deleted_at__gte=since)
+        .exclude(id__in=Spending.objects.visible_to(user).values("id"))
+        .order_by("deleted_at", "id")
+    )

@@ -282,10 +282,3 @@ class OverviewSerializer(serializers.Serializer):
     funnels = FunnelSerializer(source="rows", many=True, read_only=True)
     totals = TotalsSerializer(read_only=True)
     recent = SpendingSerializer(many=True, read_only=True)
-
-
-# --- errors (for the schema) ---------------------------------------------------------------
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(read_only=True)

@@ -38,7 +38,7 @@ def _next_position(user: User) -> int:
 
 @transaction.atomic
 def funnel_create_defaults(*, user: User) -> list[Funnel]:
-    """Give a new member the default personal funnels of SPEC §2.5."""
+    """Give a new member the default personal funnels of docs/rules.md §2.5."""
     return [
         funnel_create(
             user=user,
@@ -60,8 +60,10 @@ def funnel_create(
     color: str,
     monthly_limit: Decimal | str,
     shared: bool,
+    position: int | None = None,
 ) -> Funnel:
-    """Create a funnel: personal to `user`, or shared by the whole household."""
+    """Create a funnel: personal to `user`, or shared by the whole household; last in the
+    display order unless `position` is given."""
     if user.household_id is None:
         raise ValidationError("Join a household before creating funnels.")
     funnel = Funnel(
@@ -71,7 +73,7 @@ def funnel_create(
         emoji=emoji,
         color=color,
         monthly_limit=monthly_limit,
-        position=_next_position(user),
+        position=_next_position(user) if position is None else position,
     )
     funnel.full_clean()
     funnel.save()

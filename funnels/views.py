@@ -10,7 +10,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -18,11 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.web import household_time, member_required, render_page, safe_next
 from budget.forms import apply_errors
-from funnels import services
+from funnels import selectors, services
 from funnels.forms import HistoryFilterForm, SpendingEditForm, SpendingForm
 from funnels.models import Spending
 from funnels.reports import income_sources_recent
-from funnels.selectors import funnels_visible_to, overview_for, spending_history
 from funnels.templatetags.money import money
 
 DASHBOARD = "funnels/dashboard.html"
@@ -41,7 +40,7 @@ def _dashboard(
     status: int = 200,
 ) -> HttpResponse:
     context = {
-        "overview": overview_for(request.user),
+        "overview": selectors.overview_for(user=request.user),
         "form": form or SpendingForm(user=request.user),
         "undo": undo,
         "saved": saved,
@@ -113,17 +112,12 @@ def _undo_payload(token: str) -> dict[str, str] | None:
     return payload if isinstance(payload, dict) else None
 
 
-def _visible_spending(request: HttpRequest, pk: uuid.UUID) -> Spending:
-    spendings = Spending.objects.visible_to(request.user).select_related("funnel", "created_by")
-    return get_object_or_404(spendings, pk=pk)
-
-
 @require_http_methods(["GET", "POST"])
 @member_required
 @household_time
 def spending_delete(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Confirm, then delete a spending; the answer offers Undo for a minute."""
-    spending = _visible_spending(request, pk)
+    spending = selectors.spending_visible_to(user=request.user, pk=pk)
     if request.method == "GET":
         return render(request, "funnels/spending_delete.html", {"spending": spending})
     token = _undo_token(spending, request.user.pk)
@@ -166,13 +160,13 @@ def spending_undo(request: HttpRequest) -> HttpResponse:
 @household_time
 def spending_list(request: HttpRequest) -> HttpResponse:
     """Every spending the member can see, filtered by funnel, member and dates, paginated."""
-    funnels = funnels_visible_to(request.user)
+    funnels = selectors.funnels_visible_to(user=request.user)
     form = HistoryFilterForm(request.GET or None, user=request.user, funnels=funnels)
     status = 200
     if not form.is_bound:
-        spendings = spending_history(request.user)
+        spendings = selectors.spendings_visible_to(user=request.user)
     elif form.is_valid():
-        spendings = spending_history(request.user, **form.cleaned_data)
+        spendings = selectors.spendings_visible_to(user=request.user, **form.cleaned_data)
     else:
         spendings = Spending.objects.none()
         status = 400
@@ -188,7 +182,7 @@ def spending_list(request: HttpRequest) -> HttpResponse:
 @household_time
 def spending_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Change the amount, funnel, time or note of a spending."""
-    spending = _visible_spending(request, pk)
+    spending = selectors.spending_visible_to(user=request.user, pk=pk)
     if request.method == "POST":
         form = SpendingEditForm(request.POST, user=request.user)
         if form.is_valid():
@@ -218,7 +212,7 @@ def spending_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     context = {
         "form": form,
         "spending": spending,
-        "funnels": funnels_visible_to(request.user),
+        "funnels": selectors.funnels_visible_to(user=request.user),
         "next": request.POST.get("next") or request.GET.get("next") or "",
     }
     return render(request, "funnels/spending_edit.html", context, status=status)

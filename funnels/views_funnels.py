@@ -6,19 +6,14 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.web import member_required
 from budget.forms import apply_errors
-from funnels import services
+from funnels import selectors, services
 from funnels.forms import COMMON_EMOJI, PALETTE, FunnelDeleteForm, FunnelForm
 from funnels.models import Funnel
-from funnels.selectors import funnels_visible_to
-
-
-def _visible_funnel(request: HttpRequest, pk: uuid.UUID) -> Funnel:
-    return get_object_or_404(Funnel.objects.visible_to(request.user), pk=pk)
 
 
 def _form_page(
@@ -43,7 +38,9 @@ def _form_page(
 def funnel_list(request: HttpRequest) -> HttpResponse:
     """The member's funnels in display order, with reorder, edit and delete."""
     return render(
-        request, "funnels/funnels.html", {"funnels": list(funnels_visible_to(request.user))}
+        request,
+        "funnels/funnels.html",
+        {"funnels": list(selectors.funnels_visible_to(user=request.user))},
     )
 
 
@@ -71,7 +68,7 @@ def funnel_create(request: HttpRequest) -> HttpResponse:
 @member_required
 def funnel_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Change a funnel's name, emoji, colour, limit, or whether it is shared."""
-    funnel = _visible_funnel(request, pk)
+    funnel = selectors.funnel_visible_to(user=request.user, pk=pk)
     if request.method == "GET":
         picked = funnel.emoji in COMMON_EMOJI
         form = FunnelForm(
@@ -101,8 +98,8 @@ def funnel_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @member_required
 def funnel_move(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Move a funnel one place up or down in the display order."""
-    funnel = _visible_funnel(request, pk)
-    order = [f.pk for f in funnels_visible_to(request.user)]
+    funnel = selectors.funnel_visible_to(user=request.user, pk=pk)
+    order = [f.pk for f in selectors.funnels_visible_to(user=request.user)]
     index = order.index(funnel.pk)
     direction = request.POST.get("direction")
     if direction not in ("up", "down"):
@@ -120,8 +117,8 @@ def funnel_move(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @member_required
 def funnel_delete(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Confirm with the number of spendings at stake, then delete or move them first."""
-    funnel = _visible_funnel(request, pk)
-    others = funnels_visible_to(request.user).exclude(pk=funnel.pk)
+    funnel = selectors.funnel_visible_to(user=request.user, pk=pk)
+    others = selectors.funnels_visible_to(user=request.user).exclude(pk=funnel.pk)
     form = FunnelDeleteForm(request.POST or None, others=others)
     status = 200
     if request.method == "POST":

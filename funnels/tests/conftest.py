@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -68,11 +68,13 @@ def console() -> Iterator[ConsoleWatch]:
 
 @pytest.fixture
 def new_page(chromium, live_server, console) -> Iterator[Callable[..., object]]:
-    """A phone-sized page in a fresh browser context (nobody signed in)."""
+    """A phone-sized page in a fresh browser context (nobody signed in, unless `cookies`)."""
     contexts = []
 
-    def open_page(**context_options) -> object:
+    def open_page(*, cookies: Sequence[dict[str, str]] = (), **context_options) -> object:
         context = chromium.new_context(viewport=PHONE, base_url=live_server.url, **context_options)
+        if cookies:
+            context.add_cookies(list(cookies))
         contexts.append(context)
         page = context.new_page()
         console.attach(page)
@@ -84,28 +86,14 @@ def new_page(chromium, live_server, console) -> Iterator[Callable[..., object]]:
 
 
 @pytest.fixture
-def signed_in_page(chromium, live_server, console) -> Iterator[Callable[..., object]]:
+def signed_in_page(new_page, live_server) -> Callable[..., object]:
     """A phone-sized page in its own browser context, signed in as `user` by session cookie."""
-    contexts = []
 
     def open_page(user, **context_options) -> object:
         client = Client()
         client.force_login(user)
-        context = chromium.new_context(viewport=PHONE, base_url=live_server.url, **context_options)
-        context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
-        contexts.append(context)
-        page = context.new_page()
-        console.attach(page)
-        return page
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}
+        return new_page(cookies=[cookie], **context_options)
 
-    yield open_page
-    for context in contexts:
-        context.close()
+    return open_page

@@ -1,4 +1,4 @@
-"""Budget math of SPEC §2: the examples table, period boundaries and invariants."""
+"""Budget math of docs/rules.md §2: the examples table, period boundaries and invariants."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Fuzzing (SPEC §7): schemathesis against the live OpenAPI schema, signed in as a member.
+"""Fuzzing (docs/rules.md §7): schemathesis against the live OpenAPI schema, signed in as a member.
 
 Every operation of /api/v1/schema/ (the accounts endpoints too) gets generated requests; the
 checks are: no 5xx, and every documented answer matches its schema. Every other example is

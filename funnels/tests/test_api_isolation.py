@@ -1,4 +1,4 @@
-"""Isolation (SPEC §7): a member never reads, changes or deletes what they cannot see.
+"""Isolation (docs/rules.md §7): a member never reads, changes or deletes what they cannot see.
 
 Another household's member sees none of alice's funnels; bob, in alice's household, sees her
 shared funnels but not her personal ones. Both get 404 and the database stays as it was.

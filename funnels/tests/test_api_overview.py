@@ -22,7 +22,7 @@ def money(value: Decimal) -> str:
 
 
 def assert_matches_dashboard(body: dict, user, day: date | None) -> None:
-    expected = overview_for(user, on=day)
+    expected = overview_for(user=user, on=day)
     period = expected.period
     assert body["date"] == period.today.isoformat()
     assert body["period"] == {

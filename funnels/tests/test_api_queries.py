@@ -1,4 +1,4 @@
-"""Query counts (SPEC §7): list and overview endpoints run a constant number of queries."""
+"""Query counts (docs/rules.md §7): list and overview endpoints run a constant number of queries."""
 
 from __future__ import annotations
 

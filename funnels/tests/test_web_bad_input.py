@@ -1,4 +1,4 @@
-"""SPEC §7 for the HTML pages: hostile input to every form field gives a 4xx, never a 500."""
+"""docs/rules.md §7 for the HTML pages: hostile input to any form field gives a 4xx, never 500."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Settings come from the environment and fail loudly on bad values (SPEC §6)."""
+"""Settings come from the environment and fail loudly on bad values (docs/rules.md §6)."""
 
 from __future__ import annotations
 

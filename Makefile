@@ -28,12 +28,12 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
 
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py createcachetable
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit -c pyproject.toml -r . --severity-level medium --quiet
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
@@ -52,7 +52,6 @@ format: $(VENV)/.installed-dev
 bench: export DATA_DIR ?= $(CURDIR)/data/bench
 bench: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput -v0
-	$(PY) manage.py createcachetable
 	$(PY) manage.py bench
 
 clean:

@@ -12,6 +12,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        import budget.checks  # noqa: F401  (registers the project's system checks)
         from accounts.sessions import device_session_bind
 
         # Every auth.login (the TOTP sign-in views, and Django's test client force_login) ties

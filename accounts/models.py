@@ -322,3 +322,20 @@ class ReenrolmentLink(models.Model):
 
     def __str__(self) -> str:
         return f"re-enrolment link for {self.user_id}"
+
+
+class DailyRun(models.Model):
+    """One run of a daily job (settings.DAILY_JOBS) for one day: `manage.py daily` skips a
+    (job, day) it finds here, so a second run on the same day does nothing."""
+
+    job = models.CharField(max_length=200, help_text="The job's dotted path.")
+    day = models.DateField(help_text="The day (server time zone) this run was for.")
+    ran_at = models.DateTimeField(default=timezone.now)
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["job", "day"]
+        constraints = [models.UniqueConstraint(fields=["job", "day"], name="daily_run_once")]
+
+    def __str__(self) -> str:
+        return f"{self.job} for {self.day}"

@@ -19,6 +19,7 @@ from accounts.devices import (
     device_session_is_live,
 )
 from accounts.models import DeviceSession, User
+from budget.metrics import token_refresh_counted
 
 __all__ = ["SESSION_CLAIM", "InvalidRefreshToken", "token_logout", "token_pair_for"]
 
@@ -53,8 +54,19 @@ def token_pair_for(user: User) -> dict[str, str]:
     return token_pair_issue(device_session=device_session_current_or_start(user=user))
 
 
-@transaction.atomic
 def token_pair_rotate(*, raw_refresh: str) -> dict[str, str]:
+    """Trade a refresh token for a new pair, revoking it; exactly once per token (counted)."""
+    try:
+        pair = _token_pair_rotate(raw_refresh=raw_refresh)
+    except InvalidRefreshToken:
+        token_refresh_counted(outcome="failed")
+        raise
+    token_refresh_counted(outcome="ok")
+    return pair
+
+
+@transaction.atomic
+def _token_pair_rotate(*, raw_refresh: str) -> dict[str, str]:
     """Trade a refresh token for a new pair, revoking it; exactly once per token.
 
     The outstanding row of the presented token is locked (SELECT ... FOR UPDATE; on SQLite the

@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: request id, one JSON log line and the metrics of every request.
+    "budget.observability.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -109,6 +111,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "budget.context_processors.cookie_warning",
             ],
         },
     },
@@ -156,16 +159,24 @@ LOGIN_REDIRECT_URL = "funnels:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Browser sessions: sliding 30 days (renewed daily by accounts.middleware.SlidingSessionMiddleware),
-# HttpOnly, SameSite=Lax, secure in production.
+# HttpOnly, SameSite=Lax. Secure (sent over https only) unless SECURE_COOKIES is off: a family
+# serving it over plain http on the LAN turns it off, or browsers drop the cookies and sign-in
+# fails (README "Operating it"; `check --deploy` warns while it is off).
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+# A rejected form explains a missing cookie (e.g. a Secure cookie dropped over plain http).
+CSRF_FAILURE_VIEW = "budget.views.csrf_failure"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 0 if DEBUG else 60 * 60 * 24 * 365
+# HSTS covers this host only and is not submitted for preloading: the subdomains of a
+# self-hoster's domain are not ours to pin to https.
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -248,9 +259,40 @@ LOGIN_THROTTLE_PER_ADDRESS = 20
 # Registrations one client address may start per window (each holds a username 10 minutes).
 REGISTRATION_THROTTLE_PER_ADDRESS = 10
 
+# Operation (docs/rules.md §10). /metrics answers only a request bearing this token (404 without).
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+# What `manage.py daily` runs once a day (each a function; one taking `day` runs for every
+# missed day in turn).
+DAILY_JOBS = ["households.services.expired_state_flush"]
+
+LOG_LEVEL = env_str("LOG_LEVEL", "WARNING").upper()
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured(
+        f"LOG_LEVEL must be one of DEBUG/INFO/WARNING/ERROR/CRITICAL, not {LOG_LEVEL!r}."
+    )
+# One JSON object per line on stderr: a line per request (funnels.request) and every warning
+# and error, tracebacks included, each with the request id.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
+    "filters": {
+        "request_id": {"()": "budget.observability.RequestIdFilter"},
+        "redact_paths": {"()": "budget.observability.RedactPathsFilter"},
+    },
+    "formatters": {"json": {"()": "budget.observability.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id", "redact_paths"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "funnels.request": {"level": "INFO"},
+        # Django's own console handler would print a second, plain-text copy while DEBUG is on.
+        "django": {"handlers": [], "level": "INFO"},
+        # runserver's own access line holds the raw path; the funnels.request line replaces it.
+        "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
+    },
 }

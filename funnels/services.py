@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
+from budget.metrics import spending_created_counted
 from funnels.fields import to_money
 from funnels.models import TOMBSTONE_RETENTION, Funnel, Spending, SpendingTombstone
 
@@ -169,7 +170,9 @@ def spending_create(
     )
     if spending_id is not None:
         spending.id = spending_id
-    return _spending_insert(spending, reused_id=spending_id is not None)
+    spending = _spending_insert(spending, reused_id=spending_id is not None)
+    spending_created_counted()
+    return spending
 
 
 def _spending_insert(spending: Spending, *, reused_id: bool) -> Spending:

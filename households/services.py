@@ -26,6 +26,7 @@ from accounts.services import (
     registration_claim,
     sign_in_state_flush,
 )
+from funnels.income import income_tombstones_flush, incomes_author_left
 from funnels.services import funnel_create_defaults, spendings_author_left, tombstones_flush
 from households.selectors import household_members
 
@@ -184,6 +185,7 @@ def user_delete(*, user: User) -> None:
     if user.is_owner:
         User.objects.filter(pk=successor.pk).update(role=Role.OWNER)
     spendings_author_left(user=user)
+    incomes_author_left(user=user, household=household)
     user.delete()
 
 
@@ -236,4 +238,5 @@ def expired_state_flush() -> dict[str, int]:
     records past their retention; returns counts by kind."""
     counts = sign_in_state_flush()
     counts["deleted-spending records"] = tombstones_flush()
+    counts["deleted-income records"] = income_tombstones_flush()
     return counts

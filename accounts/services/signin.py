@@ -19,6 +19,7 @@ from accounts.models import (
     User,
 )
 from accounts.throttling import login_attempt_start, login_attempt_succeeded
+from budget.metrics import sign_in_counted
 
 WRONG_CODE = "That code is not right. Type the current 6-digit code from your authenticator."
 
@@ -121,14 +122,21 @@ def sign_in(
     *, username: str, code: object, address: str, kind: str, user_agent: str = ""
 ) -> SignIn:
     """Sign in with a TOTP or recovery code (docs/rules.md §3.2), throttled per username and
-    address;
-    starts a new device session, which ends every other one (docs/rules.md §3.3)."""
-    with counted_attempt(username=username, address=address):
-        verified = credentials_verify(username=username, code=code)
-        if verified is None:
-            raise SignInFailed
+    address; starts a new device session, which ends every other one (docs/rules.md §3.3)."""
+    try:
+        with counted_attempt(username=username, address=address):
+            verified = credentials_verify(username=username, code=code)
+            if verified is None:
+                raise SignInFailed
+    except TooManyAttempts:
+        sign_in_counted(outcome="throttled")
+        raise
+    except SignInFailed:
+        sign_in_counted(outcome="failed")
+        raise
     user, device = verified
     session = device_session_start(user=user, kind=kind, user_agent=user_agent)
+    sign_in_counted(outcome="ok")
     return SignIn(user=user, device=device, session=session)
 
 

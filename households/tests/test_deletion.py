@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -23,7 +25,8 @@ from accounts.models import (
 from accounts.services import recovery_codes_reset, reenrolment_link_issue
 from accounts.tests.factories import totp_code, totp_code_fresh, totp_device
 from accounts.tokens import token_pair_for
-from funnels.models import Funnel, Spending
+from funnels.income import income_create
+from funnels.models import Funnel, Income, Spending
 from funnels.tests.factories import FunnelFactory, SpendingFactory
 from households.services import account_delete, invite_create, user_delete
 
@@ -177,3 +180,15 @@ def test_a_deleted_members_spendings_change_for_syncing_phones(user, member):
     after = Spending.objects.get(pk=spending.pk)
     assert after.created_by is None
     assert after.updated_at > before
+
+
+def test_deletion_keeps_shared_income_as_a_former_members_and_drops_private_income(user, member):
+    shared = income_create(user=member, amount=Decimal("100.00"), source="Salary", shared=True)
+    private = income_create(user=member, amount=Decimal("5.00"), source="Gift", shared=False)
+
+    user_delete(user=member)
+
+    shared.refresh_from_db()
+    assert shared.received_by is None
+    assert not Income.objects.filter(pk=private.pk).exists()
+    assert list(Income.objects.visible_to(user).values_list("pk", flat=True)) == [shared.pk]

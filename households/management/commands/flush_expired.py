@@ -1,4 +1,5 @@
-"""`manage.py flush_expired`: the daily clean-up of expired sign-in state (run it from cron).
+"""`manage.py flush_expired`: the clean-up of expired sign-in state, now (`manage.py daily` runs
+it once a day with the other daily jobs; this command stays for existing crontabs).
 
 Deletes registrations not confirmed within 10 minutes, refresh tokens past their expiry (with
 their blacklist entries), ended device sessions older than the refresh lifetime, used,

@@ -114,6 +114,11 @@ class Slice:
     dasharray: str
     dashoffset: Decimal
 
+    @property
+    def label(self) -> str:
+        """The percentage to one decimal, for the chart's description."""
+        return f"{self.percent:.1f}"
+
 
 def donut(parts: Sequence[tuple[str, str, Decimal]]) -> list[Slice]:
     """Arcs for (name, colour, amount) parts, in order from the top, clockwise.

@@ -185,6 +185,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "today": today,
         "start_day": start_day,
         "weekdays": WEEKDAYS,
+        "month_name": f"{first:%B}",
         "currency": household.currency,
         "spent": sum(flow.spent for flow in month.days),
         "income": sum(flow.income for flow in month.days),

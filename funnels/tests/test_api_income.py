@@ -307,3 +307,21 @@ def test_author_leaving_takes_private_income_and_leaves_shared_as_former(user, m
     assert shared.received_by is None
     assert shared.updated_at > shared.created_at
     assert others.received_by == user
+
+
+@pytest.mark.parametrize("url", [URL, f"{URL}?since=2000-01-01&updated_since=2000-01-01T00:00Z"])
+def test_income_list_query_count_does_not_grow(api_client_for, user, member, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api_client_for(user)
+    record(user)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    for n in range(30):
+        record(user if n % 2 else member, shared=n % 3 != 0)
+    with CaptureQueriesContext(connection) as big:
+        response = client.get(url)
+    assert len(big) == len(small)
+    # 1 + 20 shared, and 5 of the 10 private ones are alice's own.
+    assert len(response.json()["results"]) == 26

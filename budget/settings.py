@@ -237,7 +237,7 @@ SIMPLE_JWT = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Funnels API",
-    "DESCRIPTION": "REST API v1 of Funnels, the family budget app (contract: docs/rules.md §5 and docs/api.md).",
+    "DESCRIPTION": "REST API v1 of Funnels, the family budget app (docs/api.md).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

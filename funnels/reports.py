@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from funnels import allowance
 from funnels.fields import MoneyField
 from funnels.models import Funnel, Income, Spending
-from funnels.selectors import FORMER_MEMBERS
+from funnels.selectors import FORMER_MEMBERS, spendings_visible_to
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -327,25 +327,21 @@ def _history_querysets(
 ) -> tuple[QuerySet[Spending], QuerySet[Income]]:
     """The filtered spendings and income a member sees. Income has no funnel, so a funnel
     filter leaves only spendings; `kind` leaves only one type."""
+    spendings = spendings_visible_to(
+        user=user, funnel=funnel, member=member, since=since, until=until
+    ).select_related(None)
     tz = user.household.tzinfo
-    spendings = Spending.objects.visible_to(user)
     incomes = Income.objects.visible_to(user)
     if funnel is not None:
-        spendings = spendings.filter(funnel=funnel)
         incomes = incomes.none()
     if member == FORMER_MEMBERS:
-        spendings = spendings.filter(created_by__isnull=True)
         incomes = incomes.filter(received_by__isnull=True)
     elif member:
-        spendings = spendings.filter(created_by__username=member)
         incomes = incomes.filter(received_by__username=member)
     if since is not None:
-        start = allowance.local_midnight(since, tz)
-        spendings = spendings.filter(spent_at__gte=start)
-        incomes = incomes.filter(received_at__gte=start)
+        incomes = incomes.filter(received_at__gte=allowance.local_midnight(since, tz))
     if until is not None:
         end = allowance.local_midnight(until + timedelta(days=1), tz)
-        spendings = spendings.filter(spent_at__lt=end)
         incomes = incomes.filter(received_at__lt=end)
     if kind == INCOME:
         spendings = spendings.none()

@@ -8,7 +8,6 @@ from datetime import datetime
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.web import household_time, member_required, render_page, safe_next
 from budget.forms import apply_errors
 from funnels import selectors, services
-from funnels.forms import HistoryFilterForm, SpendingEditForm, SpendingForm
+from funnels.forms import SpendingEditForm, SpendingForm
 from funnels.models import Spending
 from funnels.reports import income_sources_recent
 from funnels.templatetags.money import money
@@ -153,28 +152,6 @@ def spending_undo(request: HttpRequest) -> HttpResponse:
     if not request.htmx:
         return redirect("funnels:dashboard")
     return _dashboard(request, fragment="changes")
-
-
-@require_GET
-@member_required
-@household_time
-def spending_list(request: HttpRequest) -> HttpResponse:
-    """Every spending the member can see, filtered by funnel, member and dates, paginated."""
-    funnels = selectors.funnels_visible_to(user=request.user)
-    form = HistoryFilterForm(request.GET or None, user=request.user, funnels=funnels)
-    status = 200
-    if not form.is_bound:
-        spendings = selectors.spendings_visible_to(user=request.user)
-    elif form.is_valid():
-        spendings = selectors.spendings_visible_to(user=request.user, **form.cleaned_data)
-    else:
-        spendings = Spending.objects.none()
-        status = 400
-    page = Paginator(spendings, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
-    return render(request, "funnels/history.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])

@@ -22,7 +22,7 @@ from funnels import services
 from funnels.forms import HistoryFilterForm, SpendingEditForm, SpendingForm
 from funnels.models import Spending
 from funnels.reports import income_sources_recent
-from funnels.selectors import funnels_visible_to, overview_for, spending_history
+from funnels.selectors import funnels_visible_to, overview_for, period_of, spending_history
 from funnels.templatetags.money import money
 
 DASHBOARD = "funnels/dashboard.html"
@@ -45,6 +45,7 @@ def _dashboard(
         "form": form or SpendingForm(user=request.user),
         "undo": undo,
         "saved": saved,
+        "undo_seconds": UNDO_SECONDS,
         # Lazy: only the whole page (the source field's suggestions) runs this query.
         "sources": SimpleLazyObject(lambda: income_sources_recent(user=request.user)),
     }
@@ -83,11 +84,24 @@ def spending_create(request: HttpRequest) -> HttpResponse:
     if spending is None:
         # 422 for both: htmx is configured (base.html) to swap 422 answers.
         return _dashboard(request, form=form, fragment="entry-errors", status=422)
-    saved = f"Saved {money(spending.amount)} from {spending.funnel.name}."
+    saved = _saved_message(request, spending)
     if not request.htmx:
         messages.success(request, saved)
         return redirect("funnels:dashboard")
     return _dashboard(request, saved=saved, fragment="changes")
+
+
+def _saved_message(request: HttpRequest, spending: Spending) -> str:
+    """'Saved 12.50 from Food.', or where it went when that is outside the current period."""
+    period = period_of(request.user.household)
+    day = timezone.localtime(spending.spent_at).date()
+    if period.start <= day <= period.last_day:
+        return f"Saved {money(spending.amount)} from {spending.funnel.name}."
+    when = "an earlier" if day < period.start else "a later"
+    return (
+        f"Saved {money(spending.amount)} in {spending.funnel.name} on {day.day} {day:%b}, "
+        f"in {when} period."
+    )
 
 
 def _undo_token(spending: Spending, user_pk: int) -> str:

@@ -65,7 +65,7 @@ def test_income_without_javascript_redirects_with_a_message(client, alice):
         ({"amount": "abc", "source": "Salary"}, "Enter the amount as a number like 12.50."),
         ({"amount": "0", "source": "Salary"}, "The amount must be more than zero."),
         ({"amount": "-3", "source": "Salary"}, "The amount must be more than zero."),
-        ({"amount": "1.234", "source": "Salary"}, "Use at most 2 decimal places."),
+        ({"amount": "1.2345", "source": "Salary"}, "Use at most 2 decimal places."),
         ({"amount": "10", "source": "  "}, "Say where the money came from, e.g. Salary."),
         ({"amount": "10", "source": "x" * 61}, "Keep the source to 60 characters."),
         ({"amount": "10", "source": "a", "spent_at": "never"}, "Enter a valid date and time."),

@@ -266,3 +266,21 @@ def test_registration_service_strips_and_keeps_display_name():
     assert enrolment.user.username == "ivy"
     assert enrolment.user.display_name == "Ivy"
     assert enrolment.user.registration_expires_at > timezone.now() + timedelta(minutes=9)
+
+
+def test_registration_accepts_the_code_spaced_as_authenticator_apps_show_it(client):
+    client.post(reverse("households:register"), {"username": "dora"})
+    code = totp_code(_device("dora"))
+    response = client.post(
+        reverse("households:register-confirm"), {"code": f"{code[:3]} {code[3:]}"}
+    )
+    assert response.status_code == 200
+    assert not User.objects.get(username="dora").is_pending
+
+
+def test_registration_code_that_is_not_six_digits_is_refused_with_a_message(client):
+    client.post(reverse("households:register"), {"username": "dora"})
+    response = client.post(reverse("households:register-confirm"), {"code": "12 34a6"})
+    assert response.status_code == 400
+    assert "Type the 6 digits your authenticator app shows." in response.content.decode()
+    assert User.objects.get(username="dora").is_pending

@@ -40,7 +40,7 @@ def test_two_click_entry_updates_the_figures_without_a_page_load(
     # The preview of every funnel's daily after this amount, in integer cents.
     assert row.locator("[data-preview]").inner_text() == "1,454.16"
     assert row.locator(".preview").is_visible()
-    row.get_by_role("button", name="Spend from Food").click()
+    page.get_by_role("button", name="Spend from Food").click()
 
     expect(page.locator("#recent .amount")).to_have_text("12.50")
     expect(page.locator("#toast")).to_have_text("Saved 12.50 from Food.")

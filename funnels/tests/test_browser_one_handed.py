@@ -1,0 +1,64 @@
+"""One-handed entry in a real Chromium (docs/rules.md §4): with the on-screen keyboard open the
+amount and at least 8 funnel keys are in view without scrolling."""
+
+from __future__ import annotations
+
+import pytest
+
+from funnels.models import Funnel
+from funnels.tests.conftest import ARTIFACTS
+from funnels.tests.factories import FunnelFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# A 390 × 844 phone with the on-screen keyboard open leaves about this much page.
+KEYBOARD_OPEN = {"width": 390, "height": 480}
+
+IN_VIEW = """() => {
+  const inView = (el) => {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.top < 0 || box.left < 0) return false;
+    if (box.bottom > window.innerHeight || box.right > window.innerWidth) return false;
+    // Not covered by anything else (the fixed tab bar, the toast), top to bottom.
+    const x = box.left + box.width / 2;
+    return [box.top + 2, box.top + box.height / 2, box.bottom - 2].every((y) =>
+      el.contains(document.elementFromPoint(x, y)));
+  };
+  return {
+    scrollY: window.scrollY,
+    amount: inView(document.getElementById("amount")),
+    keys: [...document.querySelectorAll("#funnel-pad .pad-key")].filter(inView).map((key) => ({
+      label: key.getAttribute("aria-label"),
+      emoji: key.querySelector(".emoji").textContent,
+      name: key.querySelector(".short").textContent,
+      figure: key.querySelector(".figure").textContent,
+      colour: key.querySelector(".swatch rect").getAttribute("fill"),
+    })),
+  };
+}"""
+
+
+def test_amount_and_eight_funnel_keys_are_in_view_with_the_keyboard_open(signed_in_page, user):
+    for n in range(10):
+        FunnelFactory(
+            household=user.household, owner=user, name=f"Funnel number {n}", emoji="🚗",
+            color="#4fc3f7", monthly_limit="300.00",
+        )  # fmt: skip
+    assert Funnel.objects.visible_to(user).count() == 12
+    page = signed_in_page(user)
+    page.set_viewport_size(KEYBOARD_OPEN)
+    page.goto("/")
+    page.focus("#amount")
+    seen = page.evaluate(IN_VIEW)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dashboard-keyboard-open.png"))
+    assert seen["scrollY"] == 0
+    assert seen["amount"] is True
+    assert len(seen["keys"]) >= 8, seen
+    food = next(key for key in seen["keys"] if key["label"] == "Spend from Food")
+    assert food["emoji"]
+    assert food["name"] == "Food"
+    assert food["colour"].startswith("#")
+    # Today's figure, as the money filter shows it.
+    assert food["figure"].replace(",", "").replace(".", "").isdigit()
+    print(f"funnel keys in view with the keyboard open: {len(seen['keys'])} of 12")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from django.contrib import messages
 from django.core import signing
@@ -16,7 +19,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.web import household_time, member_required, render_page, safe_next
+from accounts.web import KEPT_DRAFT_KEY, household_time, member_required, render_page, safe_next
 from budget.forms import apply_errors
 from funnels import services
 from funnels.forms import HistoryFilterForm, SpendingEditForm, SpendingForm
@@ -26,6 +29,7 @@ from funnels.selectors import funnels_visible_to, overview_for, period_of, spend
 from funnels.templatetags.money import money
 
 DASHBOARD = "funnels/dashboard.html"
+View = Callable[..., HttpResponse]
 UNDO_SALT = "funnels.spending-undo"
 UNDO_SECONDS = 60
 HISTORY_PAGE_SIZE = 25
@@ -37,6 +41,7 @@ def _dashboard(
     form: SpendingForm | None = None,
     undo: str | None = None,
     saved: str = "",
+    draft: bool = False,
     fragment: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -46,6 +51,7 @@ def _dashboard(
         "undo": undo,
         "saved": saved,
         "undo_seconds": UNDO_SECONDS,
+        "draft": draft,
         # Lazy: only the whole page (the source field's suggestions) runs this query.
         "sources": SimpleLazyObject(lambda: income_sources_recent(user=request.user)),
     }
@@ -60,10 +66,42 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     token = request.GET.get("undo") or ""
     payload = _undo_payload(token) if token else None
     mine = payload is not None and payload.get("user") == request.user.pk
+    draft = request.session.pop(KEPT_DRAFT_KEY, None)
+    if isinstance(draft, dict):
+        return _dashboard(request, form=_draft_form(request, draft), draft=True)
     return _dashboard(request, undo=token if mine else None)
 
 
+def _draft_form(request: HttpRequest, draft: dict[str, str]) -> SpendingForm:
+    """The kept spending back in the entry form, not saved: the member taps the funnel again."""
+    data = {name: str(draft.get(name, "")) for name in DRAFT_FIELDS}
+    form = SpendingForm(data, user=request.user)
+    form.is_valid()  # shows what is wrong with it, if anything, but saves nothing
+    return form
+
+
+DRAFT_FIELDS = ("amount", "funnel", "note", "spent_at")
+
+
+def keeps_draft(view: View) -> View:
+    """A spending posted by a browser whose session has just ended is kept for after sign-in.
+
+    docs/rules.md §4: nothing typed is lost when a sign-in elsewhere ended this session.
+    """
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated and request.POST.get("amount", "").strip():
+            request.session[KEPT_DRAFT_KEY] = {
+                name: request.POST.get(name, "")[:200] for name in DRAFT_FIELDS
+            }
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 @require_POST
+@keeps_draft
 @member_required
 @household_time
 def spending_create(request: HttpRequest) -> HttpResponse:

@@ -98,3 +98,14 @@ def test_two_browsers_the_older_one_is_told_and_keeps_the_typed_spending(new_pag
     phone.get_by_role("button", name="Spend from Food").click()
     expect(phone.locator("#toast")).to_have_text("Saved 12.50 from Food.")
     assert Spending.objects.get().amount == Decimal("12.50")
+
+
+def test_invite_link_is_copied_in_one_tap(signed_in_page, user, chromium):
+    page = signed_in_page(user)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto("/household/")
+    page.get_by_role("button", name="Create an invite link").click()
+    link = page.locator(".invite-link").first.input_value()
+    page.locator(".invite [data-copy]").first.click()
+    expect(page.locator(".invite .share-status").first).to_have_text("Copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == link

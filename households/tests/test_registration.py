@@ -3,11 +3,13 @@ codes."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Household, Invite, RecoveryCode, Role, User
@@ -216,11 +218,23 @@ def test_registering_with_an_invite_joins_that_household_as_member(api_client, u
     assert Household.objects.count() == 1
 
 
-def test_invite_link_prefills_the_registration_form(client, user):
+def test_invite_link_names_household_and_inviter_then_prefills_registration(client, user):
     invite = invite_create(user=user)
-    response = client.get(f"/invite/{invite.code}/", follow=True)
+    landing = client.get(f"/invite/{invite.code}/")
+    assert landing.status_code == 200
+    content = landing.content.decode()
+    assert f"<h1>Join {escape(user.household.name)}</h1>" in content
+    assert f"<strong>{escape(user.name)}</strong> invites you" in content
+    register = re.search(r'href="(/register/\?invite=[^"]+)"', content).group(1)
+    response = client.get(register.replace("&amp;", "&"))
     assert response.status_code == 200
     assert f'value="{invite.code}"' in response.content.decode()
+
+
+def test_a_used_or_unknown_invite_link_says_it_does_not_work(client, user):
+    response = client.get("/invite/not-a-code/")
+    assert response.status_code == 404
+    assert "This link does not work any more" in response.content.decode()
 
 
 def test_an_invite_is_single_use(api_client, user):

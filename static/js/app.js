@@ -175,6 +175,36 @@
     armToast();
   });
 
+  // Copy and share buttons of invite and re-enrolment links: shown only where the browser can.
+  function showShareButtons() {
+    document.querySelectorAll("[data-share-url]").forEach(function (box) {
+      var copy = box.querySelector("[data-copy]");
+      var share = box.querySelector("[data-share]");
+      if (copy && navigator.clipboard && window.isSecureContext) copy.hidden = false;
+      if (share && navigator.share) share.hidden = false;
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest && event.target.closest("[data-copy], [data-share]");
+    if (!button) return;
+    var box = button.closest("[data-share-url]");
+    var url = box.getAttribute("data-share-url");
+    var status = box.querySelector(".share-status");
+    if (button.hasAttribute("data-copy")) {
+      navigator.clipboard.writeText(url).then(
+        function () { status.textContent = "Copied."; },
+        function () { status.textContent = "Could not copy: select the link instead."; }
+      );
+    } else {
+      navigator.share({ title: box.getAttribute("data-share-title"), url: url }).catch(function () {
+        // Closing the share sheet is not an error worth a message.
+      });
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", showShareButtons);
+
   if ("serviceWorker" in navigator && window.isSecureContext) {
     window.addEventListener("load", function () {
       navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {

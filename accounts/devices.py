@@ -153,3 +153,49 @@ def _token_has_session(raw: str, session_id: str) -> bool:
         return str(RefreshToken(raw, verify=False).get(SESSION_CLAIM)) == session_id
     except TokenError:
         return False
+
+
+def browser_name(user_agent: str) -> str:
+    """'Firefox on Android' from a User-Agent header: enough for a person to recognise it."""
+    agent = user_agent or ""
+    browser = next(
+        (name for token, name in _BROWSERS if token in agent), "a browser" if agent else "an app"
+    )
+    system = next((name for token, name in _SYSTEMS if token in agent), "")
+    return f"{browser} on {system}" if system else browser
+
+
+_BROWSERS = (
+    ("Edg/", "Edge"), ("OPR/", "Opera"), ("SamsungBrowser", "Samsung Internet"),
+    ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari"), ("okhttp", "the app"),
+)  # fmt: skip
+_SYSTEMS = (
+    ("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"),
+    ("Mac OS X", "macOS"), ("CrOS", "ChromeOS"), ("Linux", "Linux"),
+)  # fmt: skip
+
+
+def device_session_replaced(*, session_key: str) -> DeviceSession | None:
+    """The newer sign-in that ended the browser session `session_key`, if that is what ended it.
+
+    A newer sign-in ends the older sessions (device_session_start) and deletes their Django
+    sessions, so the browser comes back with a cookie nobody knows: its key is still on the
+    ended device session. A sign-out or a removal ends a session without a newer one.
+    """
+    if not session_key:
+        return None
+    ended = (
+        DeviceSession.objects.filter(session_key=session_key, ended_at__isnull=False)
+        .order_by("-ended_at")
+        .first()
+    )
+    if ended is None:
+        return None
+    return (
+        DeviceSession.objects.filter(
+            user_id=ended.user_id, created_at__gte=ended.created_at, created_at__lte=ended.ended_at
+        )
+        .exclude(pk=ended.pk)
+        .order_by("-created_at")
+        .first()
+    )

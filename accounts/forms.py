@@ -24,13 +24,13 @@ class LoginForm(forms.Form):
 class EnrolCodeForm(forms.Form):
     code = forms.CharField(
         label="Code from your authenticator",
-        min_length=6,
-        max_length=6,
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "inputmode": "numeric",
-                "pattern": "[0-9]{6}",
-            }
-        ),
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+    def clean_code(self) -> str:
+        # Authenticator apps show the code as "123 456"; sign-in accepts it so, and so does this.
+        code = "".join(self.cleaned_data["code"].split())
+        if not (code.isdigit() and len(code) == 6):
+            raise forms.ValidationError("Type the 6 digits your authenticator app shows.")
+        return code

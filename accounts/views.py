@@ -23,7 +23,13 @@ from accounts.services import (
 )
 from accounts.sessions import browser_sign_in, browser_sign_out
 from accounts.throttling import client_address
-from accounts.web import next_or_home, throttled_page, user_agent
+from accounts.web import (
+    KEPT_DRAFT_KEY,
+    SIGNED_OUT_ELSEWHERE_KEY,
+    next_or_home,
+    throttled_page,
+    user_agent,
+)
 from budget.forms import apply_errors
 
 LOGIN_FAILED = "That username and code do not match. Check both and try again."
@@ -34,7 +40,12 @@ LOGIN_FAILED = "That username and code do not match. Check both and try again."
 def login(request: HttpRequest) -> HttpResponse:
     """Sign in with a username and a TOTP or recovery code (throttled per name and address)."""
     form = LoginForm(request.POST or None)
-    context = {"form": form, "next": next_or_home(request)}
+    context = {
+        "form": form,
+        "next": next_or_home(request),
+        "signed_out_elsewhere": request.session.get(SIGNED_OUT_ELSEWHERE_KEY),
+        "draft": KEPT_DRAFT_KEY in request.session,
+    }
     if request.method == "POST" and form.is_valid():
         try:
             signed_in = sign_in(
@@ -53,6 +64,7 @@ def login(request: HttpRequest) -> HttpResponse:
             form.add_error(None, LOGIN_FAILED)
         else:
             browser_sign_in(request, signed_in)
+            request.session.pop(SIGNED_OUT_ELSEWHERE_KEY, None)
             return redirect(context["next"])
     return render(request, "accounts/login.html", context, status=400 if form.errors else 200)
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.devices import USER_AGENT_LENGTH
+from accounts.devices import USER_AGENT_LENGTH, browser_name, device_session_replaced
 
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
@@ -58,6 +58,31 @@ def next_or_home(request: HttpRequest) -> str:
     return safe_next(request) or resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
+SIGNED_OUT_ELSEWHERE_KEY = "signed_out_elsewhere"
+# What a signed-out browser was about to save (funnels keeps a typed spending there), offered
+# again after the next sign-in in this browser.
+KEPT_DRAFT_KEY = "kept_draft"
+
+
+def note_signed_out_elsewhere(request: HttpRequest) -> None:
+    """Remember for the sign-in page that a newer sign-in ended this browser's session.
+
+    Only the first request after it can tell (its cookie still names the ended session); the
+    note lives in the new anonymous session until the next sign-in (docs/rules.md §3).
+    """
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+    if not key or SIGNED_OUT_ELSEWHERE_KEY in request.session:
+        return
+    newer = device_session_replaced(session_key=key)
+    if newer is not None:
+        household = newer.user.household
+        at = timezone.localtime(newer.created_at, household.tzinfo if household else None)
+        request.session[SIGNED_OUT_ELSEWHERE_KEY] = {
+            "at": f"{at:%H:%M} on {at.day} {at:%b %Y}",
+            "browser": browser_name(newer.user_agent),
+        }
+
+
 def member_required(view: View) -> View:
     """login_required that sends an HTMX request to the sign-in page as a whole-page visit.
 
@@ -67,6 +92,8 @@ def member_required(view: View) -> View:
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            note_signed_out_elsewhere(request)
         if getattr(request, "htmx", False) and not request.user.is_authenticated:
             login = resolve_url(settings.LOGIN_URL)
             home = resolve_url(settings.LOGIN_REDIRECT_URL)

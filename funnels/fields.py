@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -15,26 +16,82 @@ MAX_INTEGER_DIGITS = 10
 MAX_AMOUNT = Decimal("9999999999.99")
 
 
-def to_money(value: Any) -> Decimal:
+INVALID = "Enter the amount as a number like 12.50."
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
+
+
+def _grouped(text: str, separator: str) -> str | None:
+    """'1,234,567' with ',' -> '1234567'; None unless groups are 1-3 digits then exactly 3."""
+    groups = text.split(separator)
+    first, rest = groups[0], groups[1:]
+    if not (1 <= len(first) <= 3 and first.isdigit()):
+        return None
+    if not all(len(group) == 3 and group.isdigit() for group in rest):
+        return None
+    return "".join(groups)
+
+
+def amount_text_normalized(text: str, *, typed: bool = True) -> str | None:
+    """A typed amount as a plain '[-]digits[.digits]' string, or None when it is not one.
+
+    The one place amounts are read (docs/rules.md §4; mirrored by parseCents in
+    static/js/app.js, and a test feeds both the same table). Spaces group digits. With
+    ``typed`` (what people type in a form): when both '.' and ',' occur the last one is the
+    decimal separator and the other groups thousands ("1,234.50", "1.234,50"); a lone
+    separator followed by exactly three digits groups thousands ("12,345"); any other lone
+    separator is the decimal one ("12,5", ".5"). Without ``typed`` (the API's decimal
+    strings) only a single '.' or ',' decimal separator is read.
+    """
+    text = _SPACES.sub("", text)
+    sign = ""
+    if text[:1] in ("+", "-"):
+        sign, text = ("-" if text[0] == "-" else ""), text[1:]
+    if not text or any(char not in "0123456789.," for char in text):
+        return None
+    separators = [char for char in text if char in ".,"]
+    last = max(text.rfind("."), text.rfind(","))
+    whole: str | None
+    if not separators:
+        whole, fraction = text, ""
+    elif not typed:
+        if len(separators) > 1:
+            return None
+        whole, fraction = text[:last], text[last + 1 :]
+    elif len(set(separators)) == 2:
+        decimal = text[last]
+        group = "," if decimal == "." else "."
+        if text.count(decimal) > 1:
+            return None
+        whole, fraction = _grouped(text[:last], group), text[last + 1 :]
+    elif len(separators) > 1 or (last > 0 and len(text) - last - 1 == 3):
+        whole, fraction = _grouped(text, separators[0]), ""
+    else:
+        whole, fraction = text[:last], text[last + 1 :]
+    if whole is None or (not whole and not fraction):
+        return None
+    return sign + (whole or "0") + ("." + fraction if fraction else "")
+
+
+def to_money(value: Any, *, typed: bool = False) -> Decimal:
     """Parse a user- or client-supplied amount into a Decimal with 2 places, or raise.
 
-    Accepts a Decimal, int or string with a dot or a comma as the decimal separator.
-    Rejects floats (never exact), NaN, infinities, more than 2 decimals and more than
-    10 integer digits.
+    Accepts a Decimal, int or string (see amount_text_normalized; ``typed`` for what people
+    type in a form). Rejects floats (never exact), NaN, infinities, more than 2 decimals and
+    more than 10 integer digits.
     """
     if isinstance(value, bool | float):
-        raise ValidationError("Enter the amount as a number like 12.50.", code="invalid")
+        raise ValidationError(INVALID, code="invalid")
     if isinstance(value, str):
-        text = value.strip().replace(" ", "").replace("\u00a0", "")
-        if text.count(",") == 1 and "." not in text:
-            text = text.replace(",", ".")
-        value = text
+        normalized = amount_text_normalized(value, typed=typed)
+        if normalized is None:
+            raise ValidationError(INVALID, code="invalid")
+        value = normalized
     try:
         amount = Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
-        raise ValidationError("Enter the amount as a number like 12.50.", code="invalid") from None
+        raise ValidationError(INVALID, code="invalid") from None
     if not amount.is_finite():
-        raise ValidationError("Enter the amount as a number like 12.50.", code="invalid")
+        raise ValidationError(INVALID, code="invalid")
     if abs(amount) > MAX_AMOUNT:
         raise ValidationError("The amount is too large (at most 9999999999.99).", code="max_value")
     if amount != amount.quantize(CENT):

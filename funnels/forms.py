@@ -42,10 +42,11 @@ PALETTE = (
 
 
 def money_from(value: str, *, field_label: str = "amount") -> Decimal:
-    """Parse a typed amount (comma or dot) into exact money, with a message fit for a form."""
+    """Parse a typed amount ("1,234.50", "12,5") into exact money, with a form's message."""
     if not (value or "").strip():
-        raise ValidationError(f"Enter an {field_label}.", code="required")
-    return to_money(value)
+        article = "an" if field_label[:1] in "aeiou" else "a"
+        raise ValidationError(f"Enter {article} {field_label}.", code="required")
+    return to_money(value, typed=True)
 
 
 class SpendingForm(forms.Form):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from django.contrib import messages
 from django.core import signing
@@ -15,7 +18,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.web import household_time, member_required, render_page, safe_next
+from accounts.web import KEPT_DRAFT_KEY, household_time, member_required, render_page, safe_next
 from budget.forms import apply_errors
 from funnels import selectors, services
 from funnels.forms import SpendingEditForm, SpendingForm
@@ -24,6 +27,7 @@ from funnels.reports import income_sources_recent
 from funnels.templatetags.money import money
 
 DASHBOARD = "funnels/dashboard.html"
+View = Callable[..., HttpResponse]
 UNDO_SALT = "funnels.spending-undo"
 UNDO_SECONDS = 60
 HISTORY_PAGE_SIZE = 25
@@ -35,6 +39,7 @@ def _dashboard(
     form: SpendingForm | None = None,
     undo: str | None = None,
     saved: str = "",
+    draft: bool = False,
     fragment: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -43,6 +48,8 @@ def _dashboard(
         "form": form or SpendingForm(user=request.user),
         "undo": undo,
         "saved": saved,
+        "undo_seconds": UNDO_SECONDS,
+        "draft": draft,
         # Lazy: only the whole page (the source field's suggestions) runs this query.
         "sources": SimpleLazyObject(lambda: income_sources_recent(user=request.user)),
     }
@@ -57,10 +64,42 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     token = request.GET.get("undo") or ""
     payload = _undo_payload(token) if token else None
     mine = payload is not None and payload.get("user") == request.user.pk
+    draft = request.session.pop(KEPT_DRAFT_KEY, None)
+    if isinstance(draft, dict):
+        return _dashboard(request, form=_draft_form(request, draft), draft=True)
     return _dashboard(request, undo=token if mine else None)
 
 
+def _draft_form(request: HttpRequest, draft: dict[str, str]) -> SpendingForm:
+    """The kept spending back in the entry form, not saved: the member taps the funnel again."""
+    data = {name: str(draft.get(name, "")) for name in DRAFT_FIELDS}
+    form = SpendingForm(data, user=request.user)
+    form.is_valid()  # shows what is wrong with it, if anything, but saves nothing
+    return form
+
+
+DRAFT_FIELDS = ("amount", "funnel", "note", "spent_at")
+
+
+def keeps_draft(view: View) -> View:
+    """A spending posted by a browser whose session has just ended is kept for after sign-in.
+
+    docs/rules.md §4: nothing typed is lost when a sign-in elsewhere ended this session.
+    """
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated and request.POST.get("amount", "").strip():
+            request.session[KEPT_DRAFT_KEY] = {
+                name: request.POST.get(name, "")[:200] for name in DRAFT_FIELDS
+            }
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 @require_POST
+@keeps_draft
 @member_required
 @household_time
 def spending_create(request: HttpRequest) -> HttpResponse:
@@ -81,11 +120,24 @@ def spending_create(request: HttpRequest) -> HttpResponse:
     if spending is None:
         # 422 for both: htmx is configured (base.html) to swap 422 answers.
         return _dashboard(request, form=form, fragment="entry-errors", status=422)
-    saved = f"Saved {money(spending.amount)} from {spending.funnel.name}."
+    saved = _saved_message(request, spending)
     if not request.htmx:
         messages.success(request, saved)
         return redirect("funnels:dashboard")
     return _dashboard(request, saved=saved, fragment="changes")
+
+
+def _saved_message(request: HttpRequest, spending: Spending) -> str:
+    """'Saved 12.50 from Food.', or where it went when that is outside the current period."""
+    period = selectors.period_of(household=request.user.household)
+    day = timezone.localtime(spending.spent_at).date()
+    if period.start <= day <= period.last_day:
+        return f"Saved {money(spending.amount)} from {spending.funnel.name}."
+    when = "an earlier" if day < period.start else "a later"
+    return (
+        f"Saved {money(spending.amount)} in {spending.funnel.name} on {day.day} {day:%b}, "
+        f"in {when} period."
+    )
 
 
 def _undo_token(spending: Spending, user_pk: int) -> str:

@@ -20,3 +20,10 @@ def invites_open_for(*, user: User) -> QuerySet[Invite]:
 def invites_of(*, user: User) -> QuerySet[Invite]:
     """Every invite of the user's household (to look one up by code for revoking)."""
     return Invite.objects.filter(household_id=user.household_id)
+
+
+def invite_usable(*, code: str) -> Invite | None:
+    """The open invite behind an invite link, with its household and who made it."""
+    return (
+        Invite.objects.usable().select_related("household", "created_by").filter(code=code).first()
+    )

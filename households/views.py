@@ -111,8 +111,14 @@ def register_confirm(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def invite(request: HttpRequest, code: str) -> HttpResponse:
-    """An invite link: register with the invite code filled in."""
-    return redirect(f"{reverse('households:register')}?{urlencode({'invite': code})}")
+    """An invite link: who invites to which household, then registration with the code filled in."""
+    invite = selectors.invite_usable(code=code)
+    if invite is None:
+        return render(request, "accounts/link_invalid.html", status=404)
+    register_url = f"{reverse('households:register')}?{urlencode({'invite': code})}"
+    return render(
+        request, "households/invite.html", {"invite": invite, "register_url": register_url}
+    )
 
 
 # --- The household page (docs/rules.md §3.5) ---------------------------------------------------

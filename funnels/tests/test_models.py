@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from funnels.fields import to_money
 from funnels.models import Funnel, Spending
 from funnels.services import funnel_create, spending_create
+from funnels.tests.amount_table import AMOUNT_TABLE
 from funnels.tests.factories import FunnelFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +34,22 @@ def test_to_money_accepts_dot_and_comma(raw, expected):
 def test_to_money_rejects_what_is_not_an_exact_amount(raw):
     with pytest.raises(ValidationError):
         to_money(raw)
+
+
+@pytest.mark.parametrize(("text", "cents"), AMOUNT_TABLE)
+def test_typed_amounts_follow_the_shared_table(text, cents):
+    if cents is None:
+        with pytest.raises(ValidationError):
+            to_money(text, typed=True)
+    else:
+        assert to_money(text, typed=True) == Decimal(cents) / 100
+
+
+@pytest.mark.parametrize("text", ["1,234.50", "12,345", "1.234,50"])
+def test_api_decimal_strings_never_read_grouping(text):
+    # A machine sends "12.345" meaning a mistake, not twelve thousand: the API stays strict.
+    with pytest.raises(ValidationError):
+        to_money(text)
 
 
 @pytest.mark.parametrize("amount", ["0", "-1.00", "0.00"])

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from funnels.models import Funnel, Spending
+from funnels.selectors import period_of
 from funnels.tests.factories import FunnelFactory, SpendingFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +83,7 @@ def test_plain_post_saves_and_redirects_to_the_dashboard(client, alice):
         ("-5", "The amount must be more than zero."),
         ("NaN", "Enter the amount as a number like 12.50."),
         ("Infinity", "Enter the amount as a number like 12.50."),
-        ("1.234", "Use at most 2 decimal places."),
+        ("1.2345", "Use at most 2 decimal places."),
         ("99999999999", "The amount is too large"),
         ("1,2,3", "Enter the amount as a number like 12.50."),
     ],
@@ -343,3 +344,33 @@ def test_undo_offer_in_the_address_is_shown_only_to_whoever_deleted(client, alic
     assert "Spending deleted." in client.get(location).content.decode()
     client.force_login(member)
     assert "Spending deleted." not in client.get(location).content.decode()
+
+
+@pytest.mark.parametrize("typed", ["1,234.50", "1 234,50", "1.234,50"])
+def test_amount_typed_as_the_app_shows_it_is_saved(client, alice, typed):
+    response = client.post(CREATE, {"amount": typed, "funnel": str(food_of(alice).pk)}, **HX)
+    assert response.status_code == 200
+    assert Spending.objects.get().amount == Decimal("1234.50")
+    assert '<p class="saved">Saved 1,234.50 from Food.</p>' in response.content.decode()
+
+
+def test_spending_outside_the_current_period_says_where_it_went(client, alice):
+    # The day before the current period starts, whatever day the test runs.
+    day = period_of(household=alice.household).start - timedelta(days=1)
+    data = {"amount": "12.50", "funnel": str(food_of(alice).pk), "spent_at": f"{day}T09:00"}
+    response = client.post(CREATE, data, **HX)
+    assert response.status_code == 200
+    expected = f"Saved 12.50 in Food on {day.day} {day:%b}, in an earlier period."
+    assert f'<p class="saved">{expected}</p>' in response.content.decode()
+    # Without JavaScript the same words come back after the redirect.
+    client.post(CREATE, data)
+    assert expected in client.get("/").content.decode()
+    assert Spending.objects.count() == 2
+
+
+def test_undo_offer_says_how_long_it_lasts(client, alice):
+    spending = SpendingFactory(funnel=food_of(alice), created_by=alice)
+    response = client.post(reverse("funnels:spending-delete", args=[spending.pk]), **HX)
+    content = response.content.decode()
+    assert 'data-seconds="60"' in content
+    assert "for 60 s" in content

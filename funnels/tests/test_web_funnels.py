@@ -92,7 +92,7 @@ def test_create_shared_funnel_with_typed_emoji_and_own_colour(client, alice, mem
         ({"color": "", "color_custom": ""}, "Pick a colour."),
         ({"monthly_limit": "-1"}, "The monthly limit cannot be negative."),
         ({"monthly_limit": "lots"}, "Enter the amount as a number like 12.50."),
-        ({"monthly_limit": ""}, "Enter an monthly limit."),
+        ({"monthly_limit": ""}, "Enter a monthly limit."),
         ({"monthly_limit": "NaN"}, "Enter the amount as a number like 12.50."),
         ({"shared": "everyone"}, "Select a valid choice."),
     ],

@@ -3,11 +3,13 @@ codes."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Household, Invite, RecoveryCode, Role, User
@@ -216,11 +218,23 @@ def test_registering_with_an_invite_joins_that_household_as_member(api_client, u
     assert Household.objects.count() == 1
 
 
-def test_invite_link_prefills_the_registration_form(client, user):
+def test_invite_link_names_household_and_inviter_then_prefills_registration(client, user):
     invite = invite_create(user=user)
-    response = client.get(f"/invite/{invite.code}/", follow=True)
+    landing = client.get(f"/invite/{invite.code}/")
+    assert landing.status_code == 200
+    content = landing.content.decode()
+    assert f"<h1>Join {escape(user.household.name)}</h1>" in content
+    assert f"<strong>{escape(user.name)}</strong> invites you" in content
+    register = re.search(r'href="(/register/\?invite=[^"]+)"', content).group(1)
+    response = client.get(register.replace("&amp;", "&"))
     assert response.status_code == 200
     assert f'value="{invite.code}"' in response.content.decode()
+
+
+def test_a_used_or_unknown_invite_link_says_it_does_not_work(client, user):
+    response = client.get("/invite/not-a-code/")
+    assert response.status_code == 404
+    assert "This link does not work any more" in response.content.decode()
 
 
 def test_an_invite_is_single_use(api_client, user):
@@ -266,3 +280,21 @@ def test_registration_service_strips_and_keeps_display_name():
     assert enrolment.user.username == "ivy"
     assert enrolment.user.display_name == "Ivy"
     assert enrolment.user.registration_expires_at > timezone.now() + timedelta(minutes=9)
+
+
+def test_registration_accepts_the_code_spaced_as_authenticator_apps_show_it(client):
+    client.post(reverse("households:register"), {"username": "dora"})
+    code = totp_code(_device("dora"))
+    response = client.post(
+        reverse("households:register-confirm"), {"code": f"{code[:3]} {code[3:]}"}
+    )
+    assert response.status_code == 200
+    assert not User.objects.get(username="dora").is_pending
+
+
+def test_registration_code_that_is_not_six_digits_is_refused_with_a_message(client):
+    client.post(reverse("households:register"), {"username": "dora"})
+    response = client.post(reverse("households:register-confirm"), {"code": "12 34a6"})
+    assert response.status_code == 400
+    assert "Type the 6 digits your authenticator app shows." in response.content.decode()
+    assert User.objects.get(username="dora").is_pending

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -269,3 +271,11 @@ def test_a_field_error_stands_where_the_input_points_to_it(client, alice):
         '<span class="error" id="h-currency-errors" role="alert">'
         "Ensure this value has at least 3 characters (it has 2).</span>"
     ) in content
+
+
+def test_code_fields_that_take_recovery_codes_open_a_text_keyboard(client, alice):
+    for url in ("/account/", "/account/delete/"):
+        content = client.get(url).content.decode()
+        fields = re.findall(r'<input[^>]*autocomplete="one-time-code"[^>]*>', content)
+        assert fields, url
+        assert all('inputmode="text"' in field for field in fields), url

@@ -3,20 +3,53 @@
 (function () {
   "use strict";
 
-  var AMOUNT = /^\+?(\d{0,10})(?:\.(\d{0,2}))?$/;
   var TOAST_SECONDS = 10;
 
-  // Typed amount -> integer cents, accepting what the server accepts for everyday input:
-  // "12,5", "12.50", "1 234,50", ".5"; anything else -> null (no preview).
-  function parseCents(text) {
-    var compact = String(text || "").replace(/[\s\u00a0]/g, "");
-    if (compact.split(",").length === 2 && compact.indexOf(".") === -1) {
-      compact = compact.replace(",", ".");
+  // "1,234,567" with "," -> "1234567"; null unless groups are 1-3 digits then exactly 3.
+  function grouped(text, separator) {
+    var groups = text.split(separator);
+    if (!/^\d{1,3}$/.test(groups[0])) return null;
+    for (var i = 1; i < groups.length; i++) {
+      if (!/^\d{3}$/.test(groups[i])) return null;
     }
-    var match = AMOUNT.exec(compact);
-    if (!match || (match[1] === "" && !match[2])) return null;
-    var fraction = (match[2] || "").padEnd(2, "0");
-    return Number(match[1] || "0") * 100 + Number(fraction);
+    return groups.join("");
+  }
+
+  // Typed amount -> integer cents, or null where the server would refuse it. The exact mirror
+  // of amount_text_normalized + to_money(typed=True) in funnels/fields.py (a test feeds both
+  // the same table): "1,234.50", "1 234,50", "1.234,50", "12,345", "12,5", ".5".
+  function parseCents(text) {
+    var compact = String(text === undefined || text === null ? "" : text).replace(/[\s\u00a0\u202f]/g, "");
+    var negative = false;
+    if (compact.charAt(0) === "+" || compact.charAt(0) === "-") {
+      negative = compact.charAt(0) === "-";
+      compact = compact.slice(1);
+    }
+    if (!/^[\d.,]+$/.test(compact)) return null;
+    var separators = compact.replace(/\d/g, "");
+    var last = Math.max(compact.lastIndexOf("."), compact.lastIndexOf(","));
+    var whole, fraction = "";
+    if (!separators) {
+      whole = compact;
+    } else if (separators.indexOf(".") !== -1 && separators.indexOf(",") !== -1) {
+      var decimal = compact.charAt(last);
+      if (compact.split(decimal).length > 2) return null;
+      whole = grouped(compact.slice(0, last), decimal === "." ? "," : ".");
+      fraction = compact.slice(last + 1);
+    } else if (separators.length > 1) {
+      whole = grouped(compact, separators.charAt(0));
+    } else if (last > 0 && compact.length - last - 1 === 3) {
+      whole = grouped(compact, separators.charAt(0));
+    } else {
+      whole = compact.slice(0, last);
+      fraction = compact.slice(last + 1);
+    }
+    if (whole === null || (whole === "" && fraction === "")) return null;
+    whole = whole.replace(/^0+/, "");
+    fraction = fraction.replace(/0+$/, "");
+    if (whole.length > 10 || fraction.length > 2) return null;
+    var cents = Number(whole || "0") * 100 + Number(fraction.padEnd(2, "0"));
+    return negative && cents !== 0 ? -cents : cents;
   }
 
   // 123456 -> "1,234.56"; negatives get a real minus sign, like the money filter.
@@ -64,13 +97,23 @@
   }
 
   var toastTimer = null;
+  // Only one message at a time: a new error replaces a stale "Saved …".
+  function clearToast() {
+    var toast = document.getElementById("toast");
+    if (toast) toast.replaceChildren();
+    if (toastTimer) window.clearTimeout(toastTimer);
+  }
+
   function armToast() {
     var toast = document.getElementById("toast");
     if (!toast || !toast.firstElementChild) return;
     if (toastTimer) window.clearTimeout(toastTimer);
+    // An undo offer lasts as long as it says (the server's token lifetime); a note 10 s.
+    var undo = toast.querySelector("[data-seconds]");
+    var seconds = undo ? Number(undo.getAttribute("data-seconds")) : TOAST_SECONDS;
     toastTimer = window.setTimeout(function () {
       toast.replaceChildren();
-    }, TOAST_SECONDS * 1000);
+    }, seconds * 1000);
   }
 
   document.addEventListener("input", function (event) {
@@ -93,6 +136,7 @@
         var amount = document.getElementById("amount");
         amount.setAttribute("aria-invalid", "true");
         amount.focus();
+        clearToast();
       }
     }
   });
@@ -105,17 +149,61 @@
     message.className = "error";
     message.textContent = "No connection: nothing was saved. Try again when you are online.";
     errors.replaceChildren(message);
+    clearToast();
+  });
+
+  // After a delete or an undo the next thing is typing an amount again. The link or button that
+  // asked is swapped away with its region, so remember the wish before the request goes out.
+  var refocusAmount = false;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var source = event.detail.elt;
+    refocusAmount = Boolean(source && source.closest && (source.closest(".undo") || source.closest("#recent")));
   });
 
   document.addEventListener("htmx:afterSettle", function () {
     updatePreview();
     armToast();
+    if (refocusAmount) {
+      refocusAmount = false;
+      var field = document.getElementById("amount");
+      if (field) field.focus();
+    }
   });
 
   document.addEventListener("DOMContentLoaded", function () {
     updatePreview();
     armToast();
   });
+
+  // Copy and share buttons of invite and re-enrolment links: shown only where the browser can.
+  function showShareButtons() {
+    document.querySelectorAll("[data-share-url]").forEach(function (box) {
+      var copy = box.querySelector("[data-copy]");
+      var share = box.querySelector("[data-share]");
+      if (copy && navigator.clipboard && window.isSecureContext) copy.hidden = false;
+      if (share && navigator.share) share.hidden = false;
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest && event.target.closest("[data-copy], [data-share]");
+    if (!button) return;
+    var box = button.closest("[data-share-url]");
+    var url = box.getAttribute("data-share-url");
+    var status = box.querySelector(".share-status");
+    if (button.hasAttribute("data-copy")) {
+      navigator.clipboard.writeText(url).then(
+        function () { status.textContent = "Copied."; },
+        function () { status.textContent = "Could not copy: select the link instead."; }
+      );
+    } else {
+      navigator.share({ title: box.getAttribute("data-share-title"), url: url }).catch(function () {
+        // Closing the share sheet is not an error worth a message.
+      });
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", showShareButtons);
 
   if ("serviceWorker" in navigator && window.isSecureContext) {
     window.addEventListener("load", function () {

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "accounts",
     "funnels",
     "households",
+    "transfers",
 ]
 
 MIDDLEWARE = [

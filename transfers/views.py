@@ -3,14 +3,16 @@ CSV and PDF downloads."""
 
 from __future__ import annotations
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
 from accounts.web import AuthenticatedHttpRequest, household_time, member_required, render_page
 from transfers import export
 from transfers.forms import ExportForm
+from transfers.suggest import funnel_suggest
 
 PDF_ROW_LIMIT = 5000
+NOTE_LIMIT = 200
 
 
 def _form(request: AuthenticatedHttpRequest) -> ExportForm:
@@ -93,3 +95,14 @@ def export_download(request: AuthenticatedHttpRequest, file_format: str) -> Http
     if not form.is_valid():
         return render_page(request, "transfers/export.html", {"form": form}, status=400)
     return export_response(user=request.user, form=form, file_format=file_format)
+
+
+@require_GET
+@member_required
+def funnel_suggestion(request: AuthenticatedHttpRequest) -> JsonResponse:
+    """The funnel suggested for a note being typed (docs/rules.md §9.4): `{"funnel": id|null}`."""
+    note = request.GET.get("note", "")
+    if len(note) > NOTE_LIMIT:
+        return JsonResponse({"detail": f"A note has at most {NOTE_LIMIT} characters."}, status=400)
+    funnel_id = funnel_suggest(user=request.user, text=note)
+    return JsonResponse({"funnel": str(funnel_id) if funnel_id else None})

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.urls import path
 
-from transfers import api
+from transfers import api, api_backup
 
 urlpatterns = [
     path("export/", api.ExportView.as_view(), name="api-export"),
+    path("household/backup/", api_backup.BackupView.as_view(), name="api-household-backup"),
+    path("household/restore/", api_backup.RestoreView.as_view(), name="api-household-restore"),
 ]

@@ -8,6 +8,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DEBUG=false
 
 WORKDIR /app
+# Pango and fonts for the PDF export (WeasyPrint): accents, right-to-left, CJK and emoji.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji \
+ && rm -rf /var/lib/apt/lists/*
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 

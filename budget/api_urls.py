@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("accounts.api_urls")),
     path("", include("households.api_urls")),
     path("", include("funnels.api_urls")),
+    path("", include("transfers.api_urls")),
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", SwaggerDocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -57,6 +57,9 @@ DEFAULT_FUNNEL_LIMIT: Decimal = env_decimal("DEFAULT_FUNNEL_LIMIT", Decimal("200
 SINGLE_ACTIVE_DEVICE = env_bool("SINGLE_ACTIVE_DEVICE", True)
 # Reverse proxies in front of the app that append to X-Forwarded-For (0: none, trust REMOTE_ADDR).
 NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
+# Largest household backup a restore reads, and largest bank file an import reads (bytes).
+BACKUP_MAX_BYTES = env_int("BACKUP_MAX_BYTES", 40 * 2**20, minimum=1024)
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 2**20, minimum=1024)
 
 INSTALLED_APPS = [
     "accounts.apps.FunnelsAdminConfig",  # django.contrib.admin, signed in only through TOTP
@@ -77,6 +80,7 @@ INSTALLED_APPS = [
     "accounts",
     "funnels",
     "households",
+    "transfers",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("households.urls")),
     path("", include("funnels.urls")),
+    path("", include("transfers.urls")),
 ]
 
 # JSON under /api/, the normal pages elsewhere.

@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 
 # Lowest first: an app may import itself and the apps before it in this list, never after.
-LAYERS = ("budget", "accounts", "funnels", "households")
+LAYERS = ("budget", "accounts", "funnels", "households", "transfers")
 
 
 def _module_name(root: Path, path: Path) -> str:

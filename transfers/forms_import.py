@@ -1,0 +1,48 @@
+"""The import upload form (docs/rules.md §9.3): the file and how to read a CSV (blank: detect)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from transfers import parsers
+
+ENCODINGS = (("utf-8", "UTF-8"), ("cp1252", "Windows-1252"), ("latin-1", "ISO-8859-1"))
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label="Bank file (CSV, OFX/QFX or CAMT.053 XML)")
+    encoding = forms.ChoiceField(choices=ENCODINGS, initial="utf-8", required=False)
+    delimiter = forms.ChoiceField(
+        choices=[("", "Detect"), *((k, k.title()) for k in parsers.DELIMITERS)], required=False
+    )
+    date_format = forms.ChoiceField(
+        choices=[("", "Detect"), *((f, f) for f in parsers.DATE_FORMATS)], required=False
+    )
+    decimal = forms.ChoiceField(
+        choices=(("", "Detect"), (".", "Point: 1234.50"), (",", "Comma: 1234,50")),
+        required=False,
+        label="Decimal separator",
+    )
+    date_column = forms.CharField(max_length=100, required=False, help_text="Name or number")
+    amount_column = forms.CharField(max_length=100, required=False)
+    description_column = forms.CharField(max_length=100, required=False)
+    sign_column = forms.CharField(
+        max_length=100,
+        required=False,
+        help_text="Blank: negative amounts are spending, positive are income.",
+    )
+
+    def csv_options(self) -> parsers.CsvOptions:
+        data = self.cleaned_data
+        return parsers.CsvOptions(
+            delimiter=data["delimiter"],
+            date_format=data["date_format"],
+            decimal=data["decimal"],
+            date_column=data["date_column"].strip(),
+            amount_column=data["amount_column"].strip(),
+            description_column=data["description_column"].strip(),
+            sign_column=data["sign_column"].strip(),
+        )
+
+    def text_encoding(self) -> str:
+        return self.cleaned_data["encoding"] or "utf-8"

@@ -98,17 +98,17 @@ def export_range(
         return DateRange(since, until)
     if choice == ALL_TIME:
         return DateRange(None, None)
-    today = local_today(household)
+    today = local_today(household=household)
     if choice == THIS_YEAR:
         return DateRange(date(today.year, 1, 1), date(today.year, 12, 31))
-    current = period_of(household, today)
+    current = period_of(household=household, on=today)
     if choice == THIS_PERIOD:
         return DateRange(current.start, current.last_day)
-    previous = period_of(household, current.start - timedelta(days=1))
+    previous = period_of(household=household, on=current.start - timedelta(days=1))
     if choice == LAST_PERIOD:
         return DateRange(previous.start, previous.last_day)
     if choice == LAST_3_PERIODS:
-        oldest = period_of(household, previous.start - timedelta(days=1))
+        oldest = period_of(household=household, on=previous.start - timedelta(days=1))
         return DateRange(oldest.start, current.last_day)
     raise ValueError(f"unknown range {choice!r}")
 

@@ -13,12 +13,21 @@ from django.core.cache import cache
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
 from accounts.tokens import token_pair_for
 from households.services import household_create, household_join
+
+# Property tests judge results, never speed: no deadline, no "too slow" health check (a loaded
+# CI machine must not fail a correct test).
+hypothesis_settings.register_profile(
+    "funnels", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("funnels")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -279,3 +279,16 @@ def test_code_fields_that_take_recovery_codes_open_a_text_keyboard(client, alice
         fields = re.findall(r'<input[^>]*autocomplete="one-time-code"[^>]*>', content)
         assert fields, url
         assert all('inputmode="text"' in field for field in fields), url
+
+
+def test_the_family_page_leads_to_export_and_import_and_only_the_owner_to_backup(
+    client, user, member
+):
+    client.force_login(user)
+    owner_page = client.get("/household/").content.decode()
+    for url in ("/export/", "/import/", "/household/backup/"):
+        assert f'href="{url}"' in owner_page
+    client.force_login(member)
+    member_page = client.get("/household/").content.decode()
+    assert 'href="/export/"' in member_page
+    assert 'href="/household/backup/"' not in member_page

@@ -11,6 +11,7 @@ token (accounts.authentication.DeviceJWTAuthentication).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.utils import (
@@ -107,6 +108,15 @@ class LoginView(AuthView):
         return Response(TokenPairSerializer(token_pair_issue(device_session=sign_in.session)).data)
 
 
+def _with_refresh_token[T](request: Request, action: Callable[..., T]) -> T:
+    """Run `action(raw_refresh=...)` on the posted refresh token; a bad token is a 401."""
+    data = _valid(RefreshSerializer, request)
+    try:
+        return action(raw_refresh=data["refresh"])
+    except InvalidRefreshToken as exc:
+        raise exceptions.AuthenticationFailed(f"Refresh token not valid: {exc}") from None
+
+
 class RefreshView(AuthView):
     @extend_schema(
         operation_id="auth_refresh",
@@ -118,11 +128,7 @@ class RefreshView(AuthView):
         summary="Trade a refresh token for a new pair (the presented one is revoked)",
     )
     def post(self, request: Request) -> Response:
-        data = _valid(RefreshSerializer, request)
-        try:
-            pair = token_pair_rotate(raw_refresh=data["refresh"])
-        except InvalidRefreshToken as exc:
-            raise exceptions.AuthenticationFailed(f"Refresh token not valid: {exc}") from None
+        pair = _with_refresh_token(request, token_pair_rotate)
         return Response(TokenPairSerializer(pair).data)
 
 
@@ -137,11 +143,7 @@ class LogoutView(AuthView):
         summary="Sign this device out: its tokens stop working",
     )
     def post(self, request: Request) -> Response:
-        data = _valid(RefreshSerializer, request)
-        try:
-            token_logout(raw_refresh=data["refresh"])
-        except InvalidRefreshToken as exc:
-            raise exceptions.AuthenticationFailed(f"Refresh token not valid: {exc}") from None
+        _with_refresh_token(request, token_logout)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

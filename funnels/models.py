@@ -182,37 +182,52 @@ class Spending(models.Model):
 TOMBSTONE_RETENTION = timedelta(days=90)
 
 
-class SpendingTombstoneQuerySet(models.QuerySet["SpendingTombstone"]):
-    def visible_to(self, user: User) -> SpendingTombstoneQuerySet:
-        """Deletions from funnels the member could see: shared ones and their own."""
+class TombstoneQuerySet[T: models.Model](models.QuerySet[T]):
+    def visible_to(self, user: User) -> TombstoneQuerySet[T]:
+        """Deletions the member could have seen: shared ones and their own."""
         return self.filter(visible_to_q(user))
 
 
-class SpendingTombstone(models.Model):
-    """A deleted spending's id, so that syncing clients learn of the deletion (API §5.4)."""
-
-    id = models.UUIDField(primary_key=True, help_text="The id the deleted spending had.")
-    household = models.ForeignKey("accounts.Household", on_delete=models.CASCADE, related_name="+")
-    owner = models.ForeignKey(
+def tombstone_owner_field(*, help_text: str) -> models.ForeignKey:
+    """Whose private row it was; empty for a shared one."""
+    return models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="+",
-        help_text="Owner of the personal funnel it was in; empty for a shared funnel.",
+        help_text=help_text,
     )
-    funnel_id = models.UUIDField()
+
+
+class Tombstone(models.Model):
+    """A deleted row's id, so that syncing clients learn of the deletion (API §5.4)."""
+
+    household = models.ForeignKey("accounts.Household", on_delete=models.CASCADE, related_name="+")
     deleted_at = models.DateTimeField(default=timezone.now)
 
-    objects = SpendingTombstoneQuerySet.as_manager()
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.pk} deleted at {self.deleted_at:%Y-%m-%d %H:%M}"
+
+
+class SpendingTombstone(Tombstone):
+    """A deleted spending's id, so that syncing clients learn of the deletion (API §5.4)."""
+
+    id = models.UUIDField(primary_key=True, help_text="The id the deleted spending had.")
+    owner = tombstone_owner_field(
+        help_text="Owner of the personal funnel it was in; empty for a shared funnel."
+    )
+    funnel_id = models.UUIDField()
+
+    objects = TombstoneQuerySet.as_manager()
 
     class Meta:
         indexes = [
             models.Index(fields=["household", "deleted_at"], name="tombstone_household_at"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.id} deleted at {self.deleted_at:%Y-%m-%d %H:%M}"
 
 
 # --- income (docs/rules.md §8.1) -------------------------------------------------------------
@@ -294,33 +309,15 @@ class Income(models.Model):
             )
 
 
-class IncomeTombstoneQuerySet(models.QuerySet["IncomeTombstone"]):
-    def visible_to(self, user: User) -> IncomeTombstoneQuerySet:
-        """Deletions of income the member could see: shared income and their own."""
-        return self.filter(visible_to_q(user))
-
-
-class IncomeTombstone(models.Model):
+class IncomeTombstone(Tombstone):
     """A deleted income's id, so that syncing clients learn of the deletion."""
 
     id = models.UUIDField(primary_key=True, help_text="The id the deleted income had.")
-    household = models.ForeignKey("accounts.Household", on_delete=models.CASCADE, related_name="+")
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Author of private income; empty for shared income.",
-    )
-    deleted_at = models.DateTimeField(default=timezone.now)
+    owner = tombstone_owner_field(help_text="Author of private income; empty for shared income.")
 
-    objects = IncomeTombstoneQuerySet.as_manager()
+    objects = TombstoneQuerySet.as_manager()
 
     class Meta:
         indexes = [
             models.Index(fields=["household", "deleted_at"], name="income_tomb_household_at"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.id} deleted at {self.deleted_at:%Y-%m-%d %H:%M}"

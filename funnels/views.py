@@ -19,7 +19,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.web import KEPT_DRAFT_KEY, household_time, member_required, render_page, safe_next
-from budget.forms import apply_errors
+from budget.forms import apply_errors, form_save
 from funnels import selectors, services
 from funnels.forms import SpendingEditForm, SpendingForm
 from funnels.models import Spending
@@ -214,17 +214,15 @@ def spending_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     spending = selectors.spending_visible_to(user=request.user, pk=pk)
     if request.method == "POST":
         form = SpendingEditForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                services.spending_update(
-                    user=request.user,
-                    spending=spending,
-                    **{k: form.cleaned_data[k] for k in ("amount", "funnel", "spent_at", "note")},
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                return redirect(safe_next(request) or "funnels:spending-list")
+        if form_save(
+            form,
+            lambda: services.spending_update(
+                user=request.user,
+                spending=spending,
+                **{k: form.cleaned_data[k] for k in ("amount", "funnel", "spent_at", "note")},
+            ),
+        ):
+            return redirect(safe_next(request) or "funnels:spending-list")
         status = 422
     else:
         local = timezone.localtime(spending.spent_at)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.web import member_required
-from budget.forms import apply_errors
+from budget.forms import form_save
 from funnels import selectors, services
 from funnels.forms import COMMON_EMOJI, PALETTE, FunnelDeleteForm, FunnelForm
 from funnels.models import Funnel
@@ -54,13 +53,8 @@ def funnel_create(request: HttpRequest) -> HttpResponse:
         )
         return _form_page(request, form, None)
     form = FunnelForm(request.POST)
-    if form.is_valid():
-        try:
-            services.funnel_create(user=request.user, **form.service_fields())
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            return redirect("funnels:funnel-list")
+    if form_save(form, lambda: services.funnel_create(user=request.user, **form.service_fields())):
+        return redirect("funnels:funnel-list")
     return _form_page(request, form, None, status=422)
 
 
@@ -84,13 +78,11 @@ def funnel_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         )
         return _form_page(request, form, funnel)
     form = FunnelForm(request.POST)
-    if form.is_valid():
-        try:
-            services.funnel_update(user=request.user, funnel=funnel, **form.service_fields())
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            return redirect("funnels:funnel-list")
+    if form_save(
+        form,
+        lambda: services.funnel_update(user=request.user, funnel=funnel, **form.service_fields()),
+    ):
+        return redirect("funnels:funnel-list")
     return _form_page(request, form, funnel, status=422)
 
 

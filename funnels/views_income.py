@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.web import household_time, member_required, safe_next
-from budget.forms import apply_errors
+from budget.forms import apply_errors, form_save
 from funnels import income as services
 from funnels.forms_income import IncomeEditForm, IncomeForm
 from funnels.models import Income
@@ -54,13 +54,13 @@ def income_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     income = _visible_income(request, pk)
     if request.method == "POST":
         form = IncomeEditForm(request.POST)
-        if form.is_valid():
-            try:
-                services.income_update(user=request.user, income=income, **form.service_fields())
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                return redirect(safe_next(request) or "funnels:spending-list")
+        if form_save(
+            form,
+            lambda: services.income_update(
+                user=request.user, income=income, **form.service_fields()
+            ),
+        ):
+            return redirect(safe_next(request) or "funnels:spending-list")
         status = 422
     else:
         local = timezone.localtime(income.received_at)

@@ -31,7 +31,7 @@ from accounts.web import (
     throttled_page,
     user_agent,
 )
-from budget.forms import apply_errors
+from budget.forms import apply_errors, form_save
 from households import selectors, services
 from households.forms import CodeForm, DisplayNameForm, HouseholdSettingsForm, RegisterForm
 
@@ -162,14 +162,9 @@ def household(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _household_page(request)
     form = HouseholdSettingsForm(request.POST)
-    if form.is_valid():
-        try:
-            services.household_update(user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Household settings saved.")
-            return redirect("households:household")
+    if form_save(form, lambda: services.household_update(user=request.user, **form.cleaned_data)):
+        messages.success(request, "Household settings saved.")
+        return redirect("households:household")
     return _household_page(request, settings_form=form, status=422)
 
 
@@ -250,14 +245,14 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _account_page(request)
     form = DisplayNameForm(request.POST)
-    if form.is_valid():
-        try:
-            services.user_update(user=request.user, display_name=form.cleaned_data["display_name"])
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Name saved.")
-            return redirect("households:account")
+    if form_save(
+        form,
+        lambda: services.user_update(
+            user=request.user, display_name=form.cleaned_data["display_name"]
+        ),
+    ):
+        messages.success(request, "Name saved.")
+        return redirect("households:account")
     return _account_page(request, status=422, name_form=form)
 
 

@@ -4,8 +4,11 @@ import time
 
 import factory
 from django.contrib.auth.hashers import make_password
+from django.test import Client
+from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.test import APIClient
 
 from accounts.models import Household, Role, User
 
@@ -49,3 +52,32 @@ def totp_code_fresh(device: TOTPDevice) -> str:
     TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
     device.refresh_from_db()
     return totp_code(device)
+
+
+def browser_login(device: TOTPDevice) -> Client:
+    """A browser client signed in as the device's user with a fresh code."""
+    client = Client(HTTP_USER_AGENT="Firefox on a phone")
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": device.user.username, "code": totp_code_fresh(device)},
+    )
+    assert response.status_code == 302
+    return client
+
+
+def api_login(device: TOTPDevice) -> dict[str, str]:
+    """The token pair of an API sign-in as the device's user with a fresh code."""
+    response = APIClient().post(
+        "/api/v1/auth/login/",
+        {"username": device.user.username, "code": totp_code_fresh(device)},
+        format="json",
+    )
+    assert response.status_code == 200
+    return response.json()
+
+
+def bearer(token: str) -> APIClient:
+    """An API client that sends `token` as its bearer token."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.devices import device_session_current
 from accounts.models import DeviceKind, DeviceSession
-from accounts.tests.factories import totp_code_fresh, totp_device
+from accounts.tests.factories import api_login, bearer, browser_login, totp_device
 
 pytestmark = pytest.mark.django_db
 
@@ -23,33 +22,14 @@ def device(user):
     return totp_device(user)
 
 
-def _browser_login(device) -> Client:
-    client = Client(HTTP_USER_AGENT="Firefox on a phone")
-    response = client.post(
-        reverse("accounts:login"), {"username": "alice", "code": totp_code_fresh(device)}
-    )
-    assert response.status_code == 302
-    return client
-
-
-def _api_login(device) -> dict[str, str]:
-    response = APIClient().post(
-        LOGIN, {"username": "alice", "code": totp_code_fresh(device)}, format="json"
-    )
-    assert response.status_code == 200
-    return response.json()
-
-
 def _me(access: str) -> int:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
-    return client.get(ME).status_code
+    return bearer(access).get(ME).status_code
 
 
 def test_a_new_browser_sign_in_signs_the_older_browser_out(device):
-    old = _browser_login(device)
+    old = browser_login(device)
     assert old.get("/").status_code == 200
-    new = _browser_login(device)
+    new = browser_login(device)
     response = old.get("/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
@@ -59,18 +39,18 @@ def test_a_new_browser_sign_in_signs_the_older_browser_out(device):
 
 
 def test_an_api_sign_in_signs_the_browser_out_and_a_browser_sign_in_the_app(device):
-    browser = _browser_login(device)
-    pair = _api_login(device)
+    browser = browser_login(device)
+    pair = api_login(device)
     assert browser.get("/").status_code == 302
     assert _me(pair["access"]) == 200
-    _browser_login(device)
+    browser_login(device)
     assert _me(pair["access"]) == 401
     assert APIClient().post(REFRESH, {"refresh": pair["refresh"]}, format="json").status_code == 401
 
 
 def test_a_new_api_sign_in_rejects_older_access_and_refresh_tokens_at_once(device):
-    old = _api_login(device)
-    new = _api_login(device)
+    old = api_login(device)
+    new = api_login(device)
     assert _me(old["access"]) == 401
     assert APIClient().post(REFRESH, {"refresh": old["refresh"]}, format="json").status_code == 401
     assert _me(new["access"]) == 200
@@ -78,8 +58,8 @@ def test_a_new_api_sign_in_rejects_older_access_and_refresh_tokens_at_once(devic
 
 
 def test_device_sessions_are_recorded(device, user):
-    _browser_login(device)
-    _api_login(device)
+    browser_login(device)
+    api_login(device)
     sessions = list(DeviceSession.objects.filter(user=user).order_by("created_at"))
     assert [s.kind for s in sessions] == [DeviceKind.WEB, DeviceKind.API]
     assert sessions[0].ended_at is not None
@@ -91,10 +71,10 @@ def test_device_sessions_are_recorded(device, user):
 
 def test_with_single_active_device_off_every_device_stays_signed_in(device, settings):
     settings.SINGLE_ACTIVE_DEVICE = False
-    browser = _browser_login(device)
-    first = _api_login(device)
-    second = _api_login(device)
-    other_browser = _browser_login(device)
+    browser = browser_login(device)
+    first = api_login(device)
+    second = api_login(device)
+    other_browser = browser_login(device)
     assert browser.get("/").status_code == 200
     assert other_browser.get("/").status_code == 200
     assert _me(first["access"]) == 200
@@ -106,8 +86,8 @@ def test_with_single_active_device_off_every_device_stays_signed_in(device, sett
 
 def test_with_single_active_device_off_a_logged_out_device_is_still_rejected(device, settings):
     settings.SINGLE_ACTIVE_DEVICE = False
-    first = _api_login(device)
-    second = _api_login(device)
+    first = api_login(device)
+    second = api_login(device)
     APIClient().post("/api/v1/auth/logout/", {"refresh": first["refresh"]}, format="json")
     assert _me(first["access"]) == 401
     assert _me(second["access"]) == 200
@@ -117,7 +97,7 @@ def test_with_single_active_device_off_a_logged_out_device_is_still_rejected(dev
 def test_the_device_check_costs_no_extra_query(device, settings, django_assert_num_queries, single):
     """An authenticated API request loads the user and checks its device in ONE query."""
     settings.SINGLE_ACTIVE_DEVICE = single
-    pair = _api_login(device)
+    pair = api_login(device)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {pair['access']}")
     # /api/v1/auth/... endpoints take no token; this view only authenticates, then answers 400.
@@ -136,7 +116,7 @@ def test_browser_device_check_costs_at_most_one_query(
     query. Without it, one EXISTS query checks that this browser's session was not ended.
     """
     settings.SINGLE_ACTIVE_DEVICE = single
-    browser = _browser_login(device)
+    browser = browser_login(device)
     with django_assert_num_queries(queries):
         # The login page reads request.user (base.html) and nothing else.
         response = browser.get(reverse("accounts:login"))
@@ -146,8 +126,8 @@ def test_browser_device_check_costs_at_most_one_query(
 def test_the_older_browser_session_is_deleted_at_once_not_only_refused(device, user):
     from django.contrib.sessions.models import Session
 
-    old = _browser_login(device)
+    old = browser_login(device)
     old_key = old.session.session_key
     assert Session.objects.filter(session_key=old_key).exists()
-    _api_login(device)
+    api_login(device)
     assert not Session.objects.filter(session_key=old_key).exists()

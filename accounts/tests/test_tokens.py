@@ -8,9 +8,8 @@ from datetime import timedelta
 import jwt
 import pytest
 from django.conf import settings
-from rest_framework.test import APIClient
 
-from accounts.tests.factories import totp_code, totp_device
+from accounts.tests.factories import bearer, totp_code, totp_device
 
 pytestmark = pytest.mark.django_db
 
@@ -30,12 +29,6 @@ def pair(api_client, user) -> dict[str, str]:
     return response.json()
 
 
-def _bearer(token: str) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-    return client
-
-
 def test_tokens_are_signed_with_jwt_secret_and_have_the_spec_lifetimes(pair):
     access = jwt.decode(pair["access"], settings.JWT_SECRET, algorithms=["HS256"])
     refresh = jwt.decode(pair["refresh"], settings.JWT_SECRET, algorithms=["HS256"])
@@ -49,7 +42,7 @@ def test_tokens_are_signed_with_jwt_secret_and_have_the_spec_lifetimes(pair):
 
 
 def test_access_token_authenticates(pair):
-    assert _bearer(pair["access"]).get(ME).status_code == 200
+    assert bearer(pair["access"]).get(ME).status_code == 200
 
 
 def test_unauthenticated_calls_answer_401_with_www_authenticate(api_client):
@@ -60,13 +53,13 @@ def test_unauthenticated_calls_answer_401_with_www_authenticate(api_client):
 
 
 def test_garbage_token_is_a_401(pair):
-    assert _bearer("not.a.token").get(ME).status_code == 401
+    assert bearer("not.a.token").get(ME).status_code == 401
     forged = jwt.encode(
         jwt.decode(pair["access"], settings.JWT_SECRET, algorithms=["HS256"]),
         "another-secret-of-enough-length-123456",
         algorithm="HS256",
     )
-    assert _bearer(forged).get(ME).status_code == 401
+    assert bearer(forged).get(ME).status_code == 401
 
 
 def test_refresh_rotates_and_the_used_refresh_token_is_rejected(api_client, pair):
@@ -75,7 +68,7 @@ def test_refresh_rotates_and_the_used_refresh_token_is_rejected(api_client, pair
     new = first.json()
     assert set(new) == {"access", "refresh"}
     assert new["refresh"] != pair["refresh"]
-    assert _bearer(new["access"]).get(ME).status_code == 200
+    assert bearer(new["access"]).get(ME).status_code == 200
 
     reused = api_client.post(REFRESH, {"refresh": pair["refresh"]}, format="json")
     assert reused.status_code == 401
@@ -90,7 +83,7 @@ def test_an_access_token_cannot_refresh(api_client, pair):
 
 
 def test_a_refresh_token_cannot_authenticate(pair):
-    assert _bearer(pair["refresh"]).get(ME).status_code == 401
+    assert bearer(pair["refresh"]).get(ME).status_code == 401
 
 
 @pytest.mark.parametrize("body", [{}, {"refresh": ""}, {"refresh": 5}, {"refresh": None}])
@@ -106,7 +99,7 @@ def test_logout_revokes_the_device_tokens(api_client, pair):
     response = api_client.post(LOGOUT, {"refresh": pair["refresh"]}, format="json")
     assert response.status_code == 204
     assert api_client.post(REFRESH, {"refresh": pair["refresh"]}, format="json").status_code == 401
-    assert _bearer(pair["access"]).get(ME).status_code == 401
+    assert bearer(pair["access"]).get(ME).status_code == 401
     # Logging out twice is fine.
     assert api_client.post(LOGOUT, {"refresh": pair["refresh"]}, format="json").status_code == 204
 

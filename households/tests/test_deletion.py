@@ -6,10 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
-from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.models import (
@@ -23,7 +20,13 @@ from accounts.models import (
     User,
 )
 from accounts.services import recovery_codes_reset, reenrolment_link_issue
-from accounts.tests.factories import totp_code, totp_code_fresh, totp_device
+from accounts.tests.factories import (
+    api_login,
+    bearer,
+    browser_login,
+    totp_code,
+    totp_device,
+)
 from accounts.tokens import token_pair_for
 from funnels.income import income_create
 from funnels.models import Funnel, Income, Spending
@@ -123,33 +126,10 @@ def test_a_pending_registration_can_be_deleted(db):
 # --- Moved from accounts/tests and funnels/tests: deletion through households.services ---------
 
 
-def _browser_login(device) -> Client:
-    client = Client(HTTP_USER_AGENT="Firefox on a phone")
-    response = client.post(
-        reverse("accounts:login"), {"username": "alice", "code": totp_code_fresh(device)}
-    )
-    assert response.status_code == 302
-    return client
-
-
-def _api_login(device) -> dict[str, str]:
-    response = APIClient().post(
-        "/api/v1/auth/login/", {"username": "alice", "code": totp_code_fresh(device)}, format="json"
-    )
-    assert response.status_code == 200
-    return response.json()
-
-
-def _bearer(token: str) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-    return client
-
-
 def test_deleting_an_account_deletes_its_browser_sessions(user):
     from django.contrib.sessions.models import Session
 
-    browser = _browser_login(totp_device(user))
+    browser = browser_login(totp_device(user))
     key = browser.session.session_key
     user_delete(user=user)
     assert not Session.objects.filter(session_key=key).exists()
@@ -157,7 +137,7 @@ def test_deleting_an_account_deletes_its_browser_sessions(user):
 
 
 def test_refresh_token_of_a_deleted_user_is_a_401(api_client, user):
-    pair = _api_login(totp_device(user))
+    pair = api_login(totp_device(user))
     user_delete(user=user)
     assert (
         api_client.post(
@@ -165,7 +145,7 @@ def test_refresh_token_of_a_deleted_user_is_a_401(api_client, user):
         ).status_code
         == 401
     )
-    assert _bearer(pair["access"]).get("/api/v1/me/").status_code == 401
+    assert bearer(pair["access"]).get("/api/v1/me/").status_code == 401
     assert not OutstandingToken.objects.exists()
 
 

@@ -60,6 +60,18 @@ class Period:
         return local_midnight(self.today, tz), local_midnight(self.today + timedelta(days=1), tz)
 
 
+def counted_from(period: Period, created_on: date | None) -> Period:
+    """The period as a funnel created on `created_on` counts it (docs/rules.md §11.5).
+
+    A funnel created inside the period counts it from its creation day (start `P'`), but only
+    for dates on or after that day; an earlier period, a later one or a day before the funnel
+    existed keeps the whole period, so past look-ups answer as in §2.
+    """
+    if created_on is None or not period.start < created_on <= period.today:
+        return period
+    return Period(start=created_on, end=period.end, today=period.today)
+
+
 def local_midnight(day: date, tz: tzinfo) -> datetime:
     return datetime.combine(day, time.min, tzinfo=tz)
 
@@ -92,9 +104,17 @@ class Figures:
 
 
 def daily_allowance(
-    *, limit: Decimal, spent: Decimal, spent_today: Decimal, period: Period, mode: str
+    *,
+    limit: Decimal,
+    spent: Decimal,
+    spent_today: Decimal,
+    period: Period,
+    mode: str,
+    created_on: date | None = None,
 ) -> Decimal:
-    """How much can still be spent today (docs/rules.md §2.3), rounded down to the cent."""
+    """How much can still be spent today (docs/rules.md §2.3), rounded down to the cent;
+    `created_on` (the funnel's local creation day) shortens its first period (§11.5)."""
+    period = counted_from(period, created_on)
     n, d, r = period.days_total, period.day, period.days_left
     if mode == AllowanceMode.PACE:
         exact = Fraction(limit) * d / n - Fraction(spent)
@@ -108,16 +128,30 @@ def daily_allowance(
 
 
 def figures_for(
-    *, limit: Decimal, spent: Decimal, spent_today: Decimal, period: Period, mode: str
+    *,
+    limit: Decimal,
+    spent: Decimal,
+    spent_today: Decimal,
+    period: Period,
+    mode: str,
+    created_on: date | None = None,
 ) -> Figures:
-    """The per-funnel figures of docs/rules.md §2.2 and §2.3."""
+    """The per-funnel figures of docs/rules.md §2.2 and §2.3 (and §11.5 with `created_on`).
+
+    `spent` still covers the whole period: only the pace of `daily` starts on `created_on`.
+    """
     return Figures(
         limit=limit,
         spent=spent,
         spent_today=spent_today,
         remaining=limit - spent,
         daily=daily_allowance(
-            limit=limit, spent=spent, spent_today=spent_today, period=period, mode=mode
+            limit=limit,
+            spent=spent,
+            spent_today=spent_today,
+            period=period,
+            mode=mode,
+            created_on=created_on,
         ),
     )
 

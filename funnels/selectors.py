@@ -96,6 +96,7 @@ def funnel_rows(
     funnels = funnels_with_sums(user=user, period=period)
     if pk is not None:
         funnels = funnels.filter(pk=pk)
+    tz = household.tzinfo
     return [
         FunnelRow(
             funnel=funnel,
@@ -105,6 +106,7 @@ def funnel_rows(
                 spent_today=Decimal(funnel.today_spent),
                 period=period,
                 mode=household.allowance_mode,
+                created_on=funnel.created_at.astimezone(tz).date(),
             ),
         )
         for funnel in funnels

@@ -62,6 +62,15 @@ class FunnelQuerySet(models.QuerySet["Funnel"]):
         return self.order_by("position", "created_at")
 
 
+class Rollover(models.TextChoices):
+    """What a period's leftover or overspent money does at its end (docs/rules.md §12.1)."""
+
+    NONE = "none", "Nothing carries over"
+    SURPLUS = "surplus", "Unspent money carries over"
+    ALL = "all", "Unspent and overspent money carry over"
+    CAPPED = "capped", "Unspent money carries over, up to a cap"
+
+
 class Funnel(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     household = models.ForeignKey(

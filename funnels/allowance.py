@@ -14,6 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from accounts.models import AllowanceMode
+from funnels.models import Rollover
 
 ZERO = Decimal("0.00")
 
@@ -60,6 +61,18 @@ class Period:
         return local_midnight(self.today, tz), local_midnight(self.today + timedelta(days=1), tz)
 
 
+def counted_from(period: Period, created_on: date | None) -> Period:
+    """The period as a funnel created on `created_on` counts it (docs/rules.md §11.5).
+
+    A funnel created inside the period counts it from its creation day (start `P'`), but only
+    for dates on or after that day; an earlier period, a later one or a day before the funnel
+    existed keeps the whole period, so past look-ups answer as in §2.
+    """
+    if created_on is None or not period.start < created_on <= period.today:
+        return period
+    return Period(start=created_on, end=period.end, today=period.today)
+
+
 def local_midnight(day: date, tz: tzinfo) -> datetime:
     return datetime.combine(day, time.min, tzinfo=tz)
 
@@ -89,12 +102,21 @@ class Figures:
     spent_today: Decimal
     remaining: Decimal
     daily: Decimal
+    carry_in: Decimal = ZERO  # what the previous period carried in (docs/rules.md §12.1)
 
 
 def daily_allowance(
-    *, limit: Decimal, spent: Decimal, spent_today: Decimal, period: Period, mode: str
+    *,
+    limit: Decimal,
+    spent: Decimal,
+    spent_today: Decimal,
+    period: Period,
+    mode: str,
+    created_on: date | None = None,
 ) -> Decimal:
-    """How much can still be spent today (docs/rules.md §2.3), rounded down to the cent."""
+    """How much can still be spent today (docs/rules.md §2.3), rounded down to the cent;
+    `created_on` (the funnel's local creation day) shortens its first period (§11.5)."""
+    period = counted_from(period, created_on)
     n, d, r = period.days_total, period.day, period.days_left
     if mode == AllowanceMode.PACE:
         exact = Fraction(limit) * d / n - Fraction(spent)
@@ -108,16 +130,34 @@ def daily_allowance(
 
 
 def figures_for(
-    *, limit: Decimal, spent: Decimal, spent_today: Decimal, period: Period, mode: str
+    *,
+    limit: Decimal,
+    spent: Decimal,
+    spent_today: Decimal,
+    period: Period,
+    mode: str,
+    created_on: date | None = None,
+    carry_in: Decimal = ZERO,
 ) -> Figures:
-    """The per-funnel figures of docs/rules.md §2.2 and §2.3."""
+    """The per-funnel figures of docs/rules.md §2.2 and §2.3 (and §11.5 with `created_on`).
+
+    `spent` still covers the whole period: only the pace of `daily` starts on `created_on`.
+    `carry_in` (§12.1) is an input: the effective limit is `limit + carry_in`.
+    """
+    effective = limit + carry_in
     return Figures(
         limit=limit,
         spent=spent,
         spent_today=spent_today,
-        remaining=limit - spent,
+        remaining=effective - spent,
+        carry_in=carry_in,
         daily=daily_allowance(
-            limit=limit, spent=spent, spent_today=spent_today, period=period, mode=mode
+            limit=effective,
+            spent=spent,
+            spent_today=spent_today,
+            period=period,
+            mode=mode,
+            created_on=created_on,
         ),
     )
 
@@ -131,7 +171,40 @@ def totals_of(figures: Iterable[Figures]) -> Figures:
         spent_today=sum((f.spent_today for f in items), ZERO),
         remaining=sum((f.remaining for f in items), ZERO),
         daily=sum((f.daily for f in items), ZERO),
+        carry_in=sum((f.carry_in for f in items), ZERO),
     )
+
+
+def carry_out(
+    *, policy: str, cap: Decimal | None, limit: Decimal, carry_in: Decimal, spent: Decimal
+) -> Decimal:
+    """What an ended period carries into the next one (docs/rules.md §12.1), exact.
+
+    `limit` is the limit in force when the period closed; the period's effective limit is
+    `limit + carry_in`, so with policy `all` the carry is the running sum of limits minus
+    spendings since rollover began.
+    """
+    left = limit + carry_in - spent
+    if policy == Rollover.NONE:
+        return ZERO
+    if policy == Rollover.ALL:
+        return left
+    if policy == Rollover.SURPLUS:
+        return max(left, ZERO)
+    if policy == Rollover.CAPPED:
+        return min(max(left, ZERO), cap if cap is not None else ZERO)
+    raise ValueError(f"unknown rollover policy {policy!r}")
+
+
+def carry_chain(*, closes: Iterable[tuple[str, Decimal | None, Decimal, Decimal]]) -> list[Decimal]:
+    """The carry out of each period of a chain of (policy, cap, limit, spent), oldest first;
+    the first period carries nothing in (rollover starts after the period of creation)."""
+    carries: list[Decimal] = []
+    carry = ZERO
+    for policy, cap, limit, spent in closes:
+        carry = carry_out(policy=policy, cap=cap, limit=limit, carry_in=carry, spent=spent)
+        carries.append(carry)
+    return carries
 
 
 def daily_after(figures: Figures, amount: Decimal) -> Decimal:

@@ -62,6 +62,15 @@ class FunnelQuerySet(models.QuerySet["Funnel"]):
         return self.order_by("position", "created_at")
 
 
+class Rollover(models.TextChoices):
+    """What a period's leftover or overspent money does at its end (docs/rules.md §12.1)."""
+
+    NONE = "none", "Nothing carries over"
+    SURPLUS = "surplus", "Unspent money carries over"
+    ALL = "all", "Unspent and overspent money carry over"
+    CAPPED = "capped", "Unspent money carries over, up to a cap"
+
+
 class Funnel(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     household = models.ForeignKey(
@@ -80,6 +89,10 @@ class Funnel(models.Model):
     color = ColorField()
     monthly_limit = MoneyField()
     position = models.PositiveIntegerField(default=0)
+    rollover = models.CharField(max_length=8, choices=Rollover.choices, default=Rollover.NONE)
+    rollover_cap = MoneyField(
+        null=True, blank=True, help_text="The most a `capped` funnel carries into a period."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -108,12 +121,44 @@ class Funnel(models.Model):
     def clean(self) -> None:
         if isinstance(self.monthly_limit, Decimal) and self.monthly_limit < 0:
             raise ValidationError({"monthly_limit": "The monthly limit cannot be negative."})
+        if isinstance(self.rollover_cap, Decimal) and self.rollover_cap < 0:
+            raise ValidationError({"rollover_cap": "The rollover cap cannot be negative."})
+        if self.rollover == Rollover.CAPPED and self.rollover_cap is None:
+            raise ValidationError({"rollover_cap": "Enter the most that may carry over."})
         if self.owner_id is not None and self.household_id is not None:
             owner = self.owner
             if owner.household_id != self.household_id:
                 raise ValidationError(
                     {"owner": "A personal funnel belongs to a member of its household."}
                 )
+
+
+class PeriodClose(models.Model):
+    """A funnel's ended period (docs/rules.md §12.1): the limit, policy and cap then in force.
+
+    The carry is not stored: it follows from these and the period's spendings, so a spending
+    added to a closed period moves its carry while a later limit change does not.
+    """
+
+    funnel = models.ForeignKey(Funnel, on_delete=models.CASCADE, related_name="closes")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    # The period's local midnights, so its spendings are summed without the time zone.
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    monthly_limit = MoneyField()
+    rollover = models.CharField(max_length=8, choices=Rollover.choices)
+    rollover_cap = MoneyField(null=True, blank=True)
+    closed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["funnel", "period_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["funnel", "period_start"], name="close_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.funnel_id} {self.period_start}..{self.period_end}"
 
 
 class SpendingQuerySet(models.QuerySet["Spending"]):

@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from funnels import allowance
+from funnels import allowance, rollover
 from funnels.fields import MoneyField
 from funnels.models import Funnel, Spending, SpendingTombstone
 
@@ -96,6 +96,9 @@ def funnel_rows(
     funnels = funnels_with_sums(user=user, period=period)
     if pk is not None:
         funnels = funnels.filter(pk=pk)
+    funnels = list(funnels)
+    carries = rollover.carries_in(household=household, funnels=funnels, period=period)
+    tz = household.tzinfo
     return [
         FunnelRow(
             funnel=funnel,
@@ -105,6 +108,8 @@ def funnel_rows(
                 spent_today=Decimal(funnel.today_spent),
                 period=period,
                 mode=household.allowance_mode,
+                created_on=funnel.created_at.astimezone(tz).date(),
+                carry_in=carries[funnel.pk],
             ),
         )
         for funnel in funnels

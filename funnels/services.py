@@ -80,7 +80,15 @@ def funnel_create(
     return funnel
 
 
-_FUNNEL_FIELDS = {"name", "emoji", "color", "monthly_limit", "position"}
+_FUNNEL_FIELDS = {
+    "name",
+    "emoji",
+    "color",
+    "monthly_limit",
+    "position",
+    "rollover",
+    "rollover_cap",
+}
 
 
 def funnel_update(

@@ -38,9 +38,9 @@ def test_dashboard_query_count_is_constant(client, user, django_assert_num_queri
         funnel = FunnelFactory(household=user.household)
         SpendingFactory.create_batch(3, funnel=funnel, created_by=user, amount=Decimal("1.00"))
     client.force_login(user)
-    # session, user, household, funnels with sums, recent spendings, the member's recent
-    # income sources: 6, whatever the number of rows (the sliding session is renewed at
-    # most once a day, not on every request).
-    with django_assert_num_queries(6):
+    # session, user, household, funnels with sums, closed periods with their sums (rollover),
+    # recent spendings, the member's recent income sources: 7, whatever the number of rows
+    # (the sliding session is renewed at most once a day, not on every request).
+    with django_assert_num_queries(7):
         response = client.get("/")
     assert response.content.decode().count('class="funnel"') == 2 + extra_funnels

@@ -300,10 +300,11 @@ def _with_funnels(user, count: int) -> None:
     SpendingFactory.create_batch(2, funnel=food_of(user), created_by=user)
 
 
-# GET: session, user, household, funnels with their sums, recent spendings, income sources.
-DASHBOARD_QUERIES = 6
-# POST: session, user, household, the funnel, the insert, then the dashboard's two reads.
-SAVE_QUERIES = 7
+# GET: session, user, household, funnels with their sums, closed periods (rollover), recent
+# spendings, income sources.
+DASHBOARD_QUERIES = 7
+# POST: session, user, household, the funnel, the insert, then the dashboard's three reads.
+SAVE_QUERIES = 8
 
 
 @pytest.mark.parametrize("funnels", [2, 12])

@@ -1,0 +1,194 @@
+"""Rollover through the database (docs/rules.md §12.1): closing rows, carries, exactly once."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.db import connection
+
+from accounts.daily import daily_jobs_run
+from funnels.models import Funnel, PeriodClose
+from funnels.selectors import funnel_rows, overview_for
+from funnels.services import funnel_update
+from funnels.tests.factories import FunnelFactory, SpendingFactory
+
+D = Decimal
+
+
+def at(y, m, d, h=12):
+    return datetime(y, m, d, h, tzinfo=UTC)
+
+
+def _household(user, *, start_day=1, tz="UTC"):
+    household = user.household
+    household.timezone, household.period_start_day, household.allowance_mode = tz, start_day, "pace"
+    household.save()
+    Funnel.objects.filter(household=household).delete()
+    return household
+
+
+def _funnel(user, *, created, limit="1000", policy="all", cap=None):
+    with time_machine.travel(created, tick=False):
+        return FunnelFactory(
+            household=user.household,
+            owner=user,
+            monthly_limit=D(limit),
+            rollover=policy,
+            rollover_cap=None if cap is None else D(cap),
+        )
+
+
+def spend(funnel, user, amount, when):
+    SpendingFactory(funnel=funnel, created_by=user, amount=D(amount), spent_at=when)
+
+
+def carry_on(user, funnel, when):
+    with time_machine.travel(when, tick=False):
+        row = next(r for r in overview_for(user=user).rows if r.funnel.pk == funnel.pk)
+    return row.figures
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("policy", "cap", "expected"),
+    [
+        ("none", None, "0"),
+        ("surplus", None, "300"),  # 200, 0 (overspent 100), 300
+        ("all", None, "400"),  # 200, 100, 400
+        ("capped", "250", "250"),  # 200, 0, 250
+    ],
+)
+def test_chain_of_three_closed_periods_per_policy(user, policy, cap, expected):
+    _household(user)
+    funnel = _funnel(user, created=at(2026, 1, 1), policy=policy, cap=cap)
+    spend(funnel, user, "800", at(2026, 1, 10))
+    spend(funnel, user, "1100" if policy == "all" else "1300", at(2026, 2, 10))
+    spend(funnel, user, "700", at(2026, 3, 10))
+    figures = carry_on(user, funnel, at(2026, 4, 2))
+    assert figures.carry_in == D(expected)
+    assert figures.remaining == D("1000") + D(expected)
+    assert PeriodClose.objects.filter(funnel=funnel).count() == 3
+
+
+@pytest.mark.django_db
+def test_limit_changed_after_a_close_keeps_the_closed_limit(user):
+    _household(user)
+    funnel = _funnel(user, created=at(2026, 1, 1))
+    spend(funnel, user, "600", at(2026, 1, 5))
+    assert carry_on(user, funnel, at(2026, 2, 3)).carry_in == D("400")
+    with time_machine.travel(at(2026, 2, 3), tick=False):
+        funnel_update(user=user, funnel=funnel, monthly_limit=D("5000"))
+    figures = carry_on(user, funnel, at(2026, 2, 4))
+    assert figures.carry_in == D("400")  # January still closed with 1000
+    assert figures.remaining == D("5400")
+    assert PeriodClose.objects.get(funnel=funnel).monthly_limit == D("1000")
+
+
+@pytest.mark.django_db
+def test_a_spending_added_to_a_closed_period_moves_its_carry(user):
+    _household(user)
+    funnel = _funnel(user, created=at(2026, 1, 1))
+    assert carry_on(user, funnel, at(2026, 3, 3)).carry_in == D("2000")
+    spend(funnel, user, "250.55", at(2026, 1, 20))
+    assert carry_on(user, funnel, at(2026, 3, 3)).carry_in == D("1749.45")
+
+
+@pytest.mark.django_db
+def test_funnel_created_mid_period_first_closes_its_creation_period(user):
+    _household(user)
+    funnel = _funnel(user, created=at(2026, 1, 23))
+    # First period counted from day 23 (§11.5): 1000 / 9 on its first day.
+    assert carry_on(user, funnel, at(2026, 1, 23)).daily == D("111.11")
+    assert carry_on(user, funnel, at(2026, 1, 23)).carry_in == D("0")
+    spend(funnel, user, "100", at(2026, 1, 25))
+    assert carry_on(user, funnel, at(2026, 2, 1)).carry_in == D("900")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("start_day", "created", "today", "closed"),
+    [
+        (1, at(2024, 1, 5), at(2024, 3, 1), [date(2024, 1, 1), date(2024, 2, 1)]),
+        (28, at(2024, 1, 28), at(2024, 3, 28), [date(2024, 1, 28), date(2024, 2, 28)]),
+        (28, at(2023, 2, 27), at(2023, 3, 28), [date(2023, 1, 28), date(2023, 2, 28)]),
+    ],
+)
+def test_start_days_1_and_28_across_february(user, start_day, created, today, closed):
+    _household(user, start_day=start_day)
+    funnel = _funnel(user, created=created, policy="all")
+    carry_on(user, funnel, today)
+    starts = list(PeriodClose.objects.filter(funnel=funnel).values_list("period_start", flat=True))
+    assert starts == closed
+
+
+@pytest.mark.django_db
+def test_spending_at_local_midnight_after_dst_counts_in_the_right_closed_period(user):
+    _household(user, tz="Europe/Berlin")
+    funnel = _funnel(user, created=at(2026, 3, 1, 10))
+    # 2026-03-31 23:30 in Berlin (CEST, UTC+2) is 21:30 UTC: March, not April.
+    spend(funnel, user, "100", datetime(2026, 3, 31, 21, 30, tzinfo=UTC))
+    # 2026-04-01 00:30 in Berlin is 2026-03-31 22:30 UTC: April.
+    spend(funnel, user, "50", datetime(2026, 3, 31, 22, 30, tzinfo=UTC))
+    assert carry_on(user, funnel, at(2026, 4, 2)).carry_in == D("900")
+    assert carry_on(user, funnel, at(2026, 5, 2)).carry_in == D("1850")
+
+
+@pytest.mark.django_db
+def test_daily_job_closes_periods_once_even_when_run_twice(user):
+    _household(user)
+    funnel = _funnel(user, created=at(2026, 1, 1))
+    job = "funnels.rollover.period_closes_daily"
+    with time_machine.travel(at(2026, 3, 2), tick=False):
+        first = daily_jobs_run(jobs=[job], today=date(2026, 3, 2))
+        second = daily_jobs_run(jobs=[job], today=date(2026, 3, 2))
+    assert first.ran[0][2] == 2
+    assert second.ran == []
+    assert PeriodClose.objects.filter(funnel=funnel).count() == 2
+
+
+@pytest.mark.django_db
+def test_dashboard_query_count_does_not_grow_with_closed_periods(
+    client, user, django_assert_num_queries
+):
+    _household(user)
+    _funnel(user, created=at(2021, 1, 1))
+    _funnel(user, created=at(2026, 1, 1))
+    client.force_login(user)
+    with time_machine.travel(at(2026, 11, 2), tick=False):
+        client.get("/")  # closes the 70 missed periods
+        with django_assert_num_queries(7):
+            response = client.get("/")
+    assert response.status_code == 200
+    assert PeriodClose.objects.count() == 70 + 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_eight_concurrent_readers_close_each_period_exactly_once(user):
+    _household(user)
+    funnel = _funnel(user, created=at(2026, 1, 1))
+    spend(funnel, user, "100", at(2026, 1, 3))
+    barrier = threading.Barrier(8)
+    carries, errors = [], []
+
+    def read():
+        try:
+            barrier.wait()
+            with time_machine.travel(at(2026, 6, 2), tick=False):
+                carries.append(funnel_rows(user=user)[0].figures.carry_in)
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=read) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert carries == [D("4900")] * 8
+    assert PeriodClose.objects.filter(funnel=funnel).count() == 5

@@ -61,3 +61,16 @@ class CodeForm(forms.Form):
         max_length=32,
         error_messages={"required": "Type the current code from your authenticator app."},
     )
+
+
+class FirstRunForm(forms.Form):
+    """The one set-up screen after registration: settings and the two default funnels' limits."""
+
+    currency = forms.CharField(max_length=3, min_length=3, help_text="ISO 4217 code, like EUR.")
+    timezone = forms.CharField(max_length=64, help_text="Suggested from this browser.")
+    period_start_day = forms.TypedChoiceField(
+        choices=[(str(day), str(day)) for day in range(1, 29)],
+        coerce=int,
+        error_messages={"invalid_choice": "Pick a day from 1 to 28."},
+        help_text="The day each budget period begins, like a payday.",
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -27,7 +28,13 @@ from accounts.services import (
     sign_in_state_flush,
 )
 from funnels.income import income_tombstones_flush, incomes_author_left
-from funnels.services import funnel_create_defaults, spendings_author_left, tombstones_flush
+from funnels.selectors import funnels_visible_to
+from funnels.services import (
+    funnel_create_defaults,
+    funnel_update,
+    spendings_author_left,
+    tombstones_flush,
+)
 from households.selectors import household_members
 
 INVITE_TTL = timedelta(days=7)
@@ -111,6 +118,27 @@ def household_update(*, user: User, **changes: object) -> Household:
         setattr(household, field, value)
     household.full_clean()
     household.save()
+    return household
+
+
+def household_first_run(
+    *,
+    user: User,
+    currency: str,
+    timezone_name: str,
+    period_start_day: int,
+    limits: dict[str, Decimal],
+) -> Household:
+    """The set-up screen after registration: household settings and the default funnels' limits.
+
+    All or nothing: a bad limit leaves the settings as they were (docs/rules.md §4).
+    """
+    with transaction.atomic():
+        household = household_update(
+            user=user, currency=currency, timezone=timezone_name, period_start_day=period_start_day
+        )
+        for funnel in funnels_visible_to(user).filter(pk__in=list(limits)):
+            funnel_update(user=user, funnel=funnel, monthly_limit=limits[str(funnel.pk)])
     return household
 
 

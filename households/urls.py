@@ -12,6 +12,7 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("register/confirm/", views.register_confirm, name="register-confirm"),
     path("invite/<str:code>/", views.invite, name="invite"),
+    path("welcome/", views.welcome, name="welcome"),
     path("household/", views.household, name="household"),
     path("household/invites/", views.invite_create, name="invite-create"),
     path("household/invites/<str:code>/revoke/", views.invite_revoke, name="invite-revoke"),

@@ -5,6 +5,7 @@ deletion)."""
 from __future__ import annotations
 
 import zoneinfo
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -32,8 +33,16 @@ from accounts.web import (
     user_agent,
 )
 from budget.forms import apply_errors, form_save
+from funnels.forms import money_from
+from funnels.selectors import funnels_visible_to
 from households import selectors, services
-from households.forms import CodeForm, DisplayNameForm, HouseholdSettingsForm, RegisterForm
+from households.forms import (
+    CodeForm,
+    DisplayNameForm,
+    FirstRunForm,
+    HouseholdSettingsForm,
+    RegisterForm,
+)
 
 TIME_ZONES = sorted(zoneinfo.available_timezones())
 PENDING_REGISTRATION_KEY = "pending_registration"
@@ -98,7 +107,7 @@ def register_confirm(request: HttpRequest) -> HttpResponse:
             return render(
                 request,
                 "accounts/recovery_codes.html",
-                {"codes": signed_in.recovery_codes, "continue_url": reverse("funnels:dashboard")},
+                {"codes": signed_in.recovery_codes, "continue_url": reverse("households:welcome")},
             )
     status = 400 if form.errors else 200
     return render(
@@ -331,3 +340,58 @@ def account_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
                 return redirect("accounts:login")
         status = 422
     return render(request, "households/account_delete.html", {"form": form}, status=status)
+
+
+# --- First run (docs/rules.md §4) ---------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def welcome(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """One skippable set-up screen after registration: currency, time zone, period, limits."""
+    if not request.user.is_owner:
+        # Who joined through an invite finds the household already set up.
+        return redirect("funnels:dashboard")
+    household = request.user.household
+    funnels = list(funnels_visible_to(user=request.user)[:2])
+    form = FirstRunForm(
+        request.POST or None,
+        initial={
+            "currency": household.currency,
+            "timezone": household.timezone,
+            "period_start_day": str(household.period_start_day),
+        },
+    )
+    limits: dict[str, Decimal] = {}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        for funnel in funnels:
+            try:
+                limits[str(funnel.pk)] = money_from(
+                    request.POST.get(f"limit-{funnel.pk}", ""), field_label="monthly limit"
+                )
+            except ValidationError as exc:
+                errors[str(funnel.pk)] = " ".join(exc.messages)
+        if form.is_valid() and not errors:
+            try:
+                services.household_first_run(
+                    user=request.user,
+                    currency=form.cleaned_data["currency"],
+                    timezone_name=form.cleaned_data["timezone"],
+                    period_start_day=form.cleaned_data["period_start_day"],
+                    limits=limits,
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                return redirect("funnels:dashboard")
+    rows = [
+        (
+            funnel,
+            request.POST.get(f"limit-{funnel.pk}", funnel.monthly_limit),
+            errors.get(str(funnel.pk)),
+        )
+        for funnel in funnels
+    ]
+    status = 422 if request.method == "POST" else 200
+    return render(request, "households/welcome.html", {"form": form, "rows": rows}, status=status)

@@ -109,3 +109,15 @@ def test_invite_link_is_copied_in_one_tap(signed_in_page, user, chromium):
     page.locator(".invite [data-copy]").first.click()
     expect(page.locator(".invite .share-status").first).to_have_text("Copied.")
     assert page.evaluate("navigator.clipboard.readText()") == link
+
+
+def test_first_run_suggests_the_browsers_time_zone(signed_in_page, user):
+    user.household.timezone = "UTC"
+    user.household.save(update_fields=["timezone"])
+    page = signed_in_page(user, timezone_id="Europe/Zurich")
+    page.goto("/welcome/")
+    expect(page.locator("#id_timezone")).to_have_value("Europe/Zurich")
+    page.get_by_role("button", name="Save and start").click()
+    expect(page.locator("#amount")).to_be_visible()
+    user.household.refresh_from_db()
+    assert user.household.timezone == "Europe/Zurich"

@@ -205,6 +205,14 @@
 
   document.addEventListener("DOMContentLoaded", showShareButtons);
 
+  // First run: suggest this browser's time zone while the field still holds the default.
+  document.addEventListener("DOMContentLoaded", function () {
+    var field = document.querySelector("[data-suggest-timezone]");
+    if (!field || !window.Intl) return;
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone && (field.value === "" || field.value === "UTC")) field.value = zone;
+  });
+
   if ("serviceWorker" in navigator && window.isSecureContext) {
     window.addEventListener("load", function () {
       navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {

@@ -31,6 +31,7 @@ from funnels.serializers import (
     LocalDateTimeField,
     MoneyInputField,
     MoneyReadField,
+    QueryParamsSerializer,
     _user_tz,
 )
 
@@ -103,7 +104,7 @@ class IncomeUpdateSerializer(IncomeInputSerializer):
         self.fields["shared"].default = serializers.empty
 
 
-class IncomeFilterSerializer(serializers.Serializer):
+class IncomeFilterSerializer(QueryParamsSerializer):
     """Query parameters of the income list."""
 
     since = DateParam(required=False, help_text="From this local date (inclusive).")
@@ -128,7 +129,7 @@ class DeletedIncomeSerializer(serializers.Serializer):
     deleted_at = serializers.DateTimeField(read_only=True)
 
 
-class DeletedIncomeFilterSerializer(serializers.Serializer):
+class DeletedIncomeFilterSerializer(QueryParamsSerializer):
     since = LocalDateTimeField(help_text="Deletions at or after this time.")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -209,13 +209,34 @@ class DeletedSpendingSerializer(serializers.Serializer):
 
 # --- query parameters ----------------------------------------------------------------------
 
+EMPTY_PARAMETER = "Give a value or leave the parameter out."
+
+
+class QueryParamsSerializer(serializers.Serializer):
+    """Base of every query-parameter serializer: present-but-empty is an error, not absent.
+
+    DRF reads an empty optional form value (`?date=`) as if the parameter were missing; the
+    API refuses it instead, so what the server accepts is what the schema says.
+    """
+
+    def to_internal_value(self, data: Any) -> Any:
+        if hasattr(data, "getlist"):
+            errors = {
+                name: [EMPTY_PARAMETER]
+                for name in self.fields
+                if name in data and not str(data.get(name)).strip()
+            }
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
 
 class DateParam(serializers.DateField):
     def to_internal_value(self, value: Any) -> date:
         return check_date_range(super().to_internal_value(value))
 
 
-class SpendingFilterSerializer(serializers.Serializer):
+class SpendingFilterSerializer(QueryParamsSerializer):
     """Query parameters of the spendings list."""
 
     funnel = serializers.UUIDField(required=False, help_text="Only spendings of this funnel.")
@@ -236,7 +257,7 @@ class SpendingFilterSerializer(serializers.Serializer):
         return attrs
 
 
-class DeletedFilterSerializer(serializers.Serializer):
+class DeletedFilterSerializer(QueryParamsSerializer):
     """Query parameters of the deleted-spendings list."""
 
     since = LocalDateTimeField(help_text="Deletions at or after this time.")
@@ -246,11 +267,11 @@ class DeletedFilterSerializer(serializers.Serializer):
         self.fields["since"].local_tz = _user_tz(self)
 
 
-class OverviewParamsSerializer(serializers.Serializer):
+class OverviewParamsSerializer(QueryParamsSerializer):
     date = DateParam(required=False, help_text="The day to look at (default: today, local).")
 
 
-class FunnelDeleteParamsSerializer(serializers.Serializer):
+class FunnelDeleteParamsSerializer(QueryParamsSerializer):
     move_to = serializers.UUIDField(
         required=False, help_text="Move the funnel's spendings to this funnel instead."
     )

@@ -27,9 +27,9 @@ from funnels.allowance import local_midnight
 from funnels.api import SpendingCursorPagination, sync_time
 from funnels.models import TOMBSTONE_RETENTION, Income, IncomeTombstone
 from funnels.serializers import (
+    AmountInField,
     DateParam,
     LocalDateTimeField,
-    MoneyInputField,
     MoneyReadField,
     QueryParamsSerializer,
     _user_tz,
@@ -73,7 +73,7 @@ class IncomeInputSerializer(serializers.Serializer):
         required=False,
         help_text="Optional client-chosen id: posting the same id again is a safe retry.",
     )
-    amount = MoneyInputField()
+    amount = AmountInField()
     source = serializers.CharField(
         max_length=60,
         validators=[SOURCE_TEXT],

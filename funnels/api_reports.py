@@ -20,15 +20,14 @@ from rest_framework.views import APIView
 from funnels.reports import TREND_PERIODS, month_days, period_summary, period_trend
 from funnels.selectors import local_today
 from funnels.serializers import (
-    EARLIEST_DATE,
-    LATEST_DATE,
+    DATE_PATTERN,
+    DateParam,
     MoneyReadField,
     PeriodSerializer,
     QueryParamsSerializer,
 )
 
 MAX_PERIODS = 24
-DATE_PATTERN = r"^2[0-9]{3}-[0-9]{2}-[0-9]{2}$"
 MONTH_PATTERN = r"^2[0-9]{3}-(0[1-9]|1[0-2])$"
 PERCENT = {
     "type": "string",
@@ -47,14 +46,8 @@ PERCENT = {
         "description": "A day from 2000-01-01 to 2999-12-31 (default: today, household time).",
     }
 )
-class DayParam(serializers.DateField):
-    def to_internal_value(self, value: Any) -> date:
-        if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-            raise serializers.ValidationError("Use a date like 2026-11-22.")
-        day = super().to_internal_value(value)
-        if not EARLIEST_DATE <= day <= LATEST_DATE:
-            raise serializers.ValidationError("Use a date between 2000-01-01 and 2999-12-31.")
-        return day
+class DayParam(DateParam):
+    """The funnels DateParam, described with its default."""
 
 
 @extend_schema_field(

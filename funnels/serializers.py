@@ -6,6 +6,7 @@ serializers only parse and type-check. Every rule lives in the model and the ser
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from datetime import date, datetime
 from decimal import Decimal
@@ -15,7 +16,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from funnels.fields import to_money
+from funnels.fields import MONEY_PATTERN, POSITIVE_MONEY_PATTERN, to_money
 from funnels.models import Funnel
 
 # Dates outside this range are refused as input: nobody budgets in year 1, and local-time
@@ -23,6 +24,9 @@ from funnels.models import Funnel
 EARLIEST_DATE = date(2000, 1, 1)
 LATEST_DATE = date(2999, 12, 31)
 MAX_POSITION = 2**31 - 1
+# What the schema says of those limits: a year 2000-2999 (the format says the rest).
+DATE_PATTERN = r"^2[0-9]{3}-[0-9]{2}-[0-9]{2}$"
+DATETIME_PATTERN = r"^2[0-9]{3}-[0-9]{2}-[0-9]{2}T"
 
 MONEY_OUT = {
     "type": "string",
@@ -30,13 +34,22 @@ MONEY_OUT = {
     "pattern": r"^-?[0-9]+\.[0-9]{2}$",
     "example": "12.50",
 }
-MONEY_IN = {
-    "type": "string",
-    "format": "decimal",
-    "pattern": r"^[0-9]{1,10}(\.[0-9]{1,2})?$",
-    "example": "12.50",
-    "description": 'A decimal string such as "12.50" (a comma is accepted as separator).',
-}
+
+
+def money_in_schema(*, positive: bool) -> dict[str, Any]:
+    """The schema of money sent in: a decimal string of MONEY_PATTERN, or a whole number."""
+    pattern = POSITIVE_MONEY_PATTERN if positive else MONEY_PATTERN
+    smallest = 1 if positive else 0
+    more = "more than zero" if positive else "zero or more"
+    return {
+        "oneOf": [
+            {"type": "string", "format": "decimal", "pattern": pattern, "example": "12.50"},
+            {"type": "integer", "minimum": smallest, "maximum": 9999999999},
+        ],
+        "description": f'Money {more}: a decimal string such as "12.50" (or "12,50"; at most '
+        "10 digits before the separator and 2 after, no sign, spaces or leading zeros) "
+        "or a whole number.",
+    }
 
 
 @extend_schema_field(MONEY_OUT)
@@ -51,20 +64,50 @@ class MoneyReadField(serializers.Field):
         return f"{Decimal(value):.2f}"
 
 
-@extend_schema_field(MONEY_IN)
 class MoneyInputField(serializers.Field):
-    """Money read from a decimal string (or an integer); floats and booleans are refused."""
+    """Money read from a decimal string (or an integer); floats and booleans are refused.
 
-    default_error_messages = {"invalid": 'Enter the amount as a decimal string like "12.50".'}
+    A string must match the pattern the schema states (fields.MONEY_PATTERN, or
+    POSITIVE_MONEY_PATTERN with ``positive``), so what the server takes is what the schema says.
+    """
+
+    default_error_messages = {
+        "invalid": 'Enter the amount as a decimal string like "12.50".',
+        "not_positive": "The amount must be more than zero.",
+    }
+
+    def __init__(self, *, positive: bool = False, **kwargs: Any) -> None:
+        self.positive = positive
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data: Any) -> Decimal:
         # A JSON float is never exact, so only strings and integers are money.
         if isinstance(data, bool) or not isinstance(data, str | int):
             self.fail("invalid")
+        if isinstance(data, str) and not re.fullmatch(MONEY_PATTERN, data):
+            self.fail("invalid")
         try:
-            return to_money(data)
+            amount = to_money(data)
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.messages) from None
+        if amount < 0:
+            self.fail("invalid")
+        if self.positive and amount <= 0:
+            self.fail("not_positive")
+        return amount
+
+
+@extend_schema_field(money_in_schema(positive=False))
+class MoneyInField(MoneyInputField):
+    """Money zero or more (a funnel's monthly limit)."""
+
+
+@extend_schema_field(money_in_schema(positive=True))
+class AmountInField(MoneyInputField):
+    """Money more than zero (a spending's or income's amount)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(positive=True, **kwargs)
 
 
 def check_date_range(value: date) -> date:
@@ -76,6 +119,15 @@ def check_date_range(value: date) -> date:
     return value
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "date-time",
+        "pattern": DATETIME_PATTERN,
+        "description": "An ISO 8601 time from 2000-01-01 to 2999-12-31; without an offset it is "
+        "household time.",
+    }
+)
 class LocalDateTimeField(serializers.DateTimeField):
     """An ISO 8601 datetime; one without an offset is read in the household time zone."""
 
@@ -134,7 +186,7 @@ class FunnelInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=40)
     emoji = serializers.CharField(max_length=32, help_text="Exactly one emoji.")
     color = serializers.CharField(max_length=7, help_text="A colour like #ffa500.")
-    monthly_limit = MoneyInputField()
+    monthly_limit = MoneyInField()
     shared = serializers.BooleanField(
         default=False, help_text="True for a funnel the whole household spends from."
     )
@@ -172,7 +224,7 @@ class SpendingInputSerializer(serializers.Serializer):
         help_text="Optional client-chosen id: posting the same id again is a safe retry.",
     )
     funnel = serializers.UUIDField(help_text="Id of a funnel the member can see.")
-    amount = MoneyInputField()
+    amount = AmountInField()
     spent_at = LocalDateTimeField(
         required=False,
         help_text="When it was spent (default now); without an offset it is household time.",
@@ -231,8 +283,20 @@ class QueryParamsSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "date",
+        "pattern": DATE_PATTERN,
+        "description": "A day YYYY-MM-DD from 2000-01-01 to 2999-12-31.",
+    }
+)
 class DateParam(serializers.DateField):
+    """A day written exactly YYYY-MM-DD, within EARLIEST_DATE..LATEST_DATE."""
+
     def to_internal_value(self, value: Any) -> date:
+        if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            raise serializers.ValidationError("Use a date like 2026-11-22.")
         return check_date_range(super().to_internal_value(value))
 
 

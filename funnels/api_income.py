@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from budget.api import Conflict, ErrorSerializer, Gone
+from budget.api import NAME_PATTERN, PLAIN_TEXT, Conflict, ErrorSerializer, Gone
 from funnels import income as services
 from funnels.allowance import local_midnight
 from funnels.api import SpendingCursorPagination, sync_time
@@ -35,10 +35,8 @@ from funnels.serializers import (
     _user_tz,
 )
 
-# The schema states what the server enforces: no NUL character (DRF refuses it) and, for the
-# source, something besides spaces (surrounding spaces are trimmed).
-PLAIN_TEXT = RegexValidator(r"^[^\u0000]*$", "Null characters are not allowed.")
-SOURCE_TEXT = RegexValidator(r"^[^\u0000]*[^\u0000\s][^\u0000]*$", "Say where the money came from.")
+# The schema states what the server enforces (budget.api's text patterns).
+SOURCE_TEXT = RegexValidator(NAME_PATTERN, "Say where the money came from.")
 
 # --- serializers -----------------------------------------------------------------------------
 

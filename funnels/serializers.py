@@ -12,10 +12,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+import emoji
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from budget.api import NAME_TEXT, PLAIN_TEXT
 from funnels.fields import MONEY_PATTERN, POSITIVE_MONEY_PATTERN, to_money
 from funnels.models import Funnel
 
@@ -180,12 +183,38 @@ class FunnelSerializer(serializers.Serializer):
         return owner.username if owner is not None else None
 
 
+# The model lower-cases a colour before its own check (funnels.models.validate_color).
+COLOR_TEXT = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #ffa500.")
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "enum": sorted(emoji.EMOJI_DATA),
+        "description": "Exactly one emoji: one of Unicode's emoji recommended for general "
+        "interchange (the `emoji` package's list), as is, without spaces.",
+    }
+)
+class EmojiField(serializers.CharField):
+    """One emoji, checked by the model (funnels.models.validate_one_emoji); never trimmed."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("trim_whitespace", False)
+        kwargs.setdefault("max_length", 32)
+        super().__init__(**kwargs)
+
+
 class FunnelInputSerializer(serializers.Serializer):
     """What a client sends to create (all but position required) or change a funnel."""
 
-    name = serializers.CharField(max_length=40)
-    emoji = serializers.CharField(max_length=32, help_text="Exactly one emoji.")
-    color = serializers.CharField(max_length=7, help_text="A colour like #ffa500.")
+    name = serializers.CharField(max_length=40, validators=[NAME_TEXT])
+    emoji = EmojiField()
+    color = serializers.CharField(
+        max_length=7,
+        trim_whitespace=False,
+        validators=[COLOR_TEXT],
+        help_text="A colour like #ffa500 (either case).",
+    )
     monthly_limit = MoneyInField()
     shared = serializers.BooleanField(
         default=False, help_text="True for a funnel the whole household spends from."
@@ -229,7 +258,9 @@ class SpendingInputSerializer(serializers.Serializer):
         required=False,
         help_text="When it was spent (default now); without an offset it is household time.",
     )
-    note = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    note = serializers.CharField(
+        max_length=200, allow_blank=True, required=False, validators=[PLAIN_TEXT]
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

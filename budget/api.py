@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import RegexValidator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 from drf_spectacular import openapi
@@ -19,6 +20,13 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 API_PREFIX = "/api/"
+
+# Text fields of the API: the schema states what the server refuses. DRF's CharField refuses a
+# NUL character; a required name must also have something besides spaces (they are trimmed).
+TEXT_PATTERN = r"^[^\u0000]*$"
+NAME_PATTERN = r"^[^\u0000]*[^\u0000\s][^\u0000]*$"
+PLAIN_TEXT = RegexValidator(TEXT_PATTERN, "Null characters are not allowed.")
+NAME_TEXT = RegexValidator(NAME_PATTERN, "This field may not be blank.")
 
 
 class Conflict(exceptions.APIException):

@@ -21,23 +21,22 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from budget.api import Conflict, ErrorSerializer, Gone
+from budget.api import NAME_PATTERN, PLAIN_TEXT, Conflict, ErrorSerializer, Gone
 from funnels import income as services
 from funnels.allowance import local_midnight
 from funnels.api import SpendingCursorPagination, sync_time
 from funnels.models import TOMBSTONE_RETENTION, Income, IncomeTombstone
 from funnels.serializers import (
+    AmountInField,
     DateParam,
     LocalDateTimeField,
-    MoneyInputField,
     MoneyReadField,
+    QueryParamsSerializer,
     _user_tz,
 )
 
-# The schema states what the server enforces: no NUL character (DRF refuses it) and, for the
-# source, something besides spaces (surrounding spaces are trimmed).
-PLAIN_TEXT = RegexValidator(r"^[^\u0000]*$", "Null characters are not allowed.")
-SOURCE_TEXT = RegexValidator(r"^[^\u0000]*[^\u0000\s][^\u0000]*$", "Say where the money came from.")
+# The schema states what the server enforces (budget.api's text patterns).
+SOURCE_TEXT = RegexValidator(NAME_PATTERN, "Say where the money came from.")
 
 # --- serializers -----------------------------------------------------------------------------
 
@@ -72,7 +71,7 @@ class IncomeInputSerializer(serializers.Serializer):
         required=False,
         help_text="Optional client-chosen id: posting the same id again is a safe retry.",
     )
-    amount = MoneyInputField()
+    amount = AmountInField()
     source = serializers.CharField(
         max_length=60,
         validators=[SOURCE_TEXT],
@@ -103,7 +102,7 @@ class IncomeUpdateSerializer(IncomeInputSerializer):
         self.fields["shared"].default = serializers.empty
 
 
-class IncomeFilterSerializer(serializers.Serializer):
+class IncomeFilterSerializer(QueryParamsSerializer):
     """Query parameters of the income list."""
 
     since = DateParam(required=False, help_text="From this local date (inclusive).")
@@ -128,7 +127,7 @@ class DeletedIncomeSerializer(serializers.Serializer):
     deleted_at = serializers.DateTimeField(read_only=True)
 
 
-class DeletedIncomeFilterSerializer(serializers.Serializer):
+class DeletedIncomeFilterSerializer(QueryParamsSerializer):
     since = LocalDateTimeField(help_text="Deletions at or after this time.")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

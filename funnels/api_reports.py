@@ -13,17 +13,21 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
-from rest_framework.fields import empty
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from funnels.reports import TREND_PERIODS, month_days, period_summary, period_trend
 from funnels.selectors import local_today
-from funnels.serializers import EARLIEST_DATE, LATEST_DATE, MoneyReadField, PeriodSerializer
+from funnels.serializers import (
+    DATE_PATTERN,
+    DateParam,
+    MoneyReadField,
+    PeriodSerializer,
+    QueryParamsSerializer,
+)
 
 MAX_PERIODS = 24
-DATE_PATTERN = r"^2[0-9]{3}-[0-9]{2}-[0-9]{2}$"
 MONTH_PATTERN = r"^2[0-9]{3}-(0[1-9]|1[0-2])$"
 PERCENT = {
     "type": "string",
@@ -34,18 +38,6 @@ PERCENT = {
 }
 
 
-class StrictQueryParam:
-    """A query parameter that, when present, must be valid: `?date=` is not the same as no date.
-
-    DRF reads an empty optional form value as absent; the API refuses it instead.
-    """
-
-    def get_value(self, dictionary: Any) -> Any:
-        if hasattr(dictionary, "getlist") and self.field_name in dictionary:  # type: ignore[attr-defined]
-            return dictionary[self.field_name]  # type: ignore[attr-defined]
-        return empty
-
-
 @extend_schema_field(
     {
         "type": "string",
@@ -54,14 +46,8 @@ class StrictQueryParam:
         "description": "A day from 2000-01-01 to 2999-12-31 (default: today, household time).",
     }
 )
-class DayParam(StrictQueryParam, serializers.DateField):
-    def to_internal_value(self, value: Any) -> date:
-        if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-            raise serializers.ValidationError("Use a date like 2026-11-22.")
-        day = super().to_internal_value(value)
-        if not EARLIEST_DATE <= day <= LATEST_DATE:
-            raise serializers.ValidationError("Use a date between 2000-01-01 and 2999-12-31.")
-        return day
+class DayParam(DateParam):
+    """The funnels DateParam, described with its default."""
 
 
 @extend_schema_field(
@@ -72,7 +58,7 @@ class DayParam(StrictQueryParam, serializers.DateField):
         "description": "A month YYYY-MM from 2000-01 to 2999-12 (default: this month).",
     }
 )
-class MonthParam(StrictQueryParam, serializers.Field):
+class MonthParam(serializers.Field):
     default_error_messages = {"invalid": "Use a month like 2026-11, from 2000-01 to 2999-12."}
 
     def to_internal_value(self, value: Any) -> date:
@@ -84,7 +70,7 @@ class MonthParam(StrictQueryParam, serializers.Field):
         return value.strftime("%Y-%m")
 
 
-class PeriodsParam(StrictQueryParam, serializers.IntegerField):
+class PeriodsParam(serializers.IntegerField):
     def to_internal_value(self, data: Any) -> int:
         # DRF would take "6.0" or " 6"; the schema says digits.
         if not isinstance(data, str) or not re.fullmatch(r"-?[0-9]{1,6}", data):
@@ -92,11 +78,11 @@ class PeriodsParam(StrictQueryParam, serializers.IntegerField):
         return super().to_internal_value(data)
 
 
-class SummaryParams(serializers.Serializer):
+class SummaryParams(QueryParamsSerializer):
     date = DayParam(required=False)
 
 
-class TrendParams(serializers.Serializer):
+class TrendParams(QueryParamsSerializer):
     date = DayParam(required=False, help_text="A day of the last period (default: today).")
     periods = PeriodsParam(
         required=False,
@@ -106,7 +92,7 @@ class TrendParams(serializers.Serializer):
     )
 
 
-class CalendarParams(serializers.Serializer):
+class CalendarParams(QueryParamsSerializer):
     month = MonthParam(required=False)
 
 

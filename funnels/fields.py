@@ -15,6 +15,14 @@ CENT = Decimal("0.01")
 MAX_INTEGER_DIGITS = 10
 MAX_AMOUNT = Decimal("9999999999.99")
 
+# The API's money grammar (docs/api.md), stated in its schema and enforced as written: at most
+# 10 integer digits without leading zeros, then optionally "." or "," and 1-2 decimals. It is
+# a subset of what to_money reads (no sign, spaces or thousands separators), so a client that
+# follows the schema is never refused and one that does not is.
+MONEY_PATTERN = r"^(0|[1-9][0-9]{0,9})([.,][0-9]{1,2})?$"
+# The same, more than zero (a spending's or income's amount).
+POSITIVE_MONEY_PATTERN = r"^([1-9][0-9]{0,9}([.,][0-9]{1,2})?|0[.,](0[1-9]|[1-9][0-9]?))$"
+
 
 INVALID = "Enter the amount as a number like 12.50."
 _SPACES = re.compile(r"[\s\u00a0\u202f]")

@@ -6,16 +6,20 @@ serializers only parse and type-check. Every rule lives in the model and the ser
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+import emoji
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from funnels.fields import to_money
+from budget.api import NAME_TEXT, PLAIN_TEXT
+from funnels.fields import MONEY_PATTERN, POSITIVE_MONEY_PATTERN, to_money
 from funnels.models import Funnel
 
 # Dates outside this range are refused as input: nobody budgets in year 1, and local-time
@@ -23,6 +27,9 @@ from funnels.models import Funnel
 EARLIEST_DATE = date(2000, 1, 1)
 LATEST_DATE = date(2999, 12, 31)
 MAX_POSITION = 2**31 - 1
+# What the schema says of those limits: a year 2000-2999 (the format says the rest).
+DATE_PATTERN = r"^2[0-9]{3}-[0-9]{2}-[0-9]{2}$"
+DATETIME_PATTERN = r"^2[0-9]{3}-[0-9]{2}-[0-9]{2}T"
 
 MONEY_OUT = {
     "type": "string",
@@ -30,13 +37,22 @@ MONEY_OUT = {
     "pattern": r"^-?[0-9]+\.[0-9]{2}$",
     "example": "12.50",
 }
-MONEY_IN = {
-    "type": "string",
-    "format": "decimal",
-    "pattern": r"^[0-9]{1,10}(\.[0-9]{1,2})?$",
-    "example": "12.50",
-    "description": 'A decimal string such as "12.50" (a comma is accepted as separator).',
-}
+
+
+def money_in_schema(*, positive: bool) -> dict[str, Any]:
+    """The schema of money sent in: a decimal string of MONEY_PATTERN, or a whole number."""
+    pattern = POSITIVE_MONEY_PATTERN if positive else MONEY_PATTERN
+    smallest = 1 if positive else 0
+    more = "more than zero" if positive else "zero or more"
+    return {
+        "oneOf": [
+            {"type": "string", "format": "decimal", "pattern": pattern, "example": "12.50"},
+            {"type": "integer", "minimum": smallest, "maximum": 9999999999},
+        ],
+        "description": f'Money {more}: a decimal string such as "12.50" (or "12,50"; at most '
+        "10 digits before the separator and 2 after, no sign, spaces or leading zeros) "
+        "or a whole number.",
+    }
 
 
 @extend_schema_field(MONEY_OUT)
@@ -51,20 +67,50 @@ class MoneyReadField(serializers.Field):
         return f"{Decimal(value):.2f}"
 
 
-@extend_schema_field(MONEY_IN)
 class MoneyInputField(serializers.Field):
-    """Money read from a decimal string (or an integer); floats and booleans are refused."""
+    """Money read from a decimal string (or an integer); floats and booleans are refused.
 
-    default_error_messages = {"invalid": 'Enter the amount as a decimal string like "12.50".'}
+    A string must match the pattern the schema states (fields.MONEY_PATTERN, or
+    POSITIVE_MONEY_PATTERN with ``positive``), so what the server takes is what the schema says.
+    """
+
+    default_error_messages = {
+        "invalid": 'Enter the amount as a decimal string like "12.50".',
+        "not_positive": "The amount must be more than zero.",
+    }
+
+    def __init__(self, *, positive: bool = False, **kwargs: Any) -> None:
+        self.positive = positive
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data: Any) -> Decimal:
         # A JSON float is never exact, so only strings and integers are money.
         if isinstance(data, bool) or not isinstance(data, str | int):
             self.fail("invalid")
+        if isinstance(data, str) and not re.fullmatch(MONEY_PATTERN, data):
+            self.fail("invalid")
         try:
-            return to_money(data)
+            amount = to_money(data)
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.messages) from None
+        if amount < 0:
+            self.fail("invalid")
+        if self.positive and amount <= 0:
+            self.fail("not_positive")
+        return amount
+
+
+@extend_schema_field(money_in_schema(positive=False))
+class MoneyInField(MoneyInputField):
+    """Money zero or more (a funnel's monthly limit)."""
+
+
+@extend_schema_field(money_in_schema(positive=True))
+class AmountInField(MoneyInputField):
+    """Money more than zero (a spending's or income's amount)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(positive=True, **kwargs)
 
 
 def check_date_range(value: date) -> date:
@@ -76,6 +122,15 @@ def check_date_range(value: date) -> date:
     return value
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "date-time",
+        "pattern": DATETIME_PATTERN,
+        "description": "An ISO 8601 time from 2000-01-01 to 2999-12-31; without an offset it is "
+        "household time.",
+    }
+)
 class LocalDateTimeField(serializers.DateTimeField):
     """An ISO 8601 datetime; one without an offset is read in the household time zone."""
 
@@ -128,13 +183,39 @@ class FunnelSerializer(serializers.Serializer):
         return owner.username if owner is not None else None
 
 
+# The model lower-cases a colour before its own check (funnels.models.validate_color).
+COLOR_TEXT = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #ffa500.")
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "enum": sorted(emoji.EMOJI_DATA),
+        "description": "Exactly one emoji: one of Unicode's emoji recommended for general "
+        "interchange (the `emoji` package's list), as is, without spaces.",
+    }
+)
+class EmojiField(serializers.CharField):
+    """One emoji, checked by the model (funnels.models.validate_one_emoji); never trimmed."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("trim_whitespace", False)
+        kwargs.setdefault("max_length", 32)
+        super().__init__(**kwargs)
+
+
 class FunnelInputSerializer(serializers.Serializer):
     """What a client sends to create (all but position required) or change a funnel."""
 
-    name = serializers.CharField(max_length=40)
-    emoji = serializers.CharField(max_length=32, help_text="Exactly one emoji.")
-    color = serializers.CharField(max_length=7, help_text="A colour like #ffa500.")
-    monthly_limit = MoneyInputField()
+    name = serializers.CharField(max_length=40, validators=[NAME_TEXT])
+    emoji = EmojiField()
+    color = serializers.CharField(
+        max_length=7,
+        trim_whitespace=False,
+        validators=[COLOR_TEXT],
+        help_text="A colour like #ffa500 (either case).",
+    )
+    monthly_limit = MoneyInField()
     shared = serializers.BooleanField(
         default=False, help_text="True for a funnel the whole household spends from."
     )
@@ -172,12 +253,14 @@ class SpendingInputSerializer(serializers.Serializer):
         help_text="Optional client-chosen id: posting the same id again is a safe retry.",
     )
     funnel = serializers.UUIDField(help_text="Id of a funnel the member can see.")
-    amount = MoneyInputField()
+    amount = AmountInField()
     spent_at = LocalDateTimeField(
         required=False,
         help_text="When it was spent (default now); without an offset it is household time.",
     )
-    note = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    note = serializers.CharField(
+        max_length=200, allow_blank=True, required=False, validators=[PLAIN_TEXT]
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -209,13 +292,46 @@ class DeletedSpendingSerializer(serializers.Serializer):
 
 # --- query parameters ----------------------------------------------------------------------
 
+EMPTY_PARAMETER = "Give a value or leave the parameter out."
 
+
+class QueryParamsSerializer(serializers.Serializer):
+    """Base of every query-parameter serializer: present-but-empty is an error, not absent.
+
+    DRF reads an empty optional form value (`?date=`) as if the parameter were missing; the
+    API refuses it instead, so what the server accepts is what the schema says.
+    """
+
+    def to_internal_value(self, data: Any) -> Any:
+        if hasattr(data, "getlist"):
+            errors = {
+                name: [EMPTY_PARAMETER]
+                for name in self.fields
+                if name in data and not str(data.get(name)).strip()
+            }
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "date",
+        "pattern": DATE_PATTERN,
+        "description": "A day YYYY-MM-DD from 2000-01-01 to 2999-12-31.",
+    }
+)
 class DateParam(serializers.DateField):
+    """A day written exactly YYYY-MM-DD, within EARLIEST_DATE..LATEST_DATE."""
+
     def to_internal_value(self, value: Any) -> date:
+        if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            raise serializers.ValidationError("Use a date like 2026-11-22.")
         return check_date_range(super().to_internal_value(value))
 
 
-class SpendingFilterSerializer(serializers.Serializer):
+class SpendingFilterSerializer(QueryParamsSerializer):
     """Query parameters of the spendings list."""
 
     funnel = serializers.UUIDField(required=False, help_text="Only spendings of this funnel.")
@@ -236,7 +352,7 @@ class SpendingFilterSerializer(serializers.Serializer):
         return attrs
 
 
-class DeletedFilterSerializer(serializers.Serializer):
+class DeletedFilterSerializer(QueryParamsSerializer):
     """Query parameters of the deleted-spendings list."""
 
     since = LocalDateTimeField(help_text="Deletions at or after this time.")
@@ -246,11 +362,11 @@ class DeletedFilterSerializer(serializers.Serializer):
         self.fields["since"].local_tz = _user_tz(self)
 
 
-class OverviewParamsSerializer(serializers.Serializer):
+class OverviewParamsSerializer(QueryParamsSerializer):
     date = DateParam(required=False, help_text="The day to look at (default: today, local).")
 
 
-class FunnelDeleteParamsSerializer(serializers.Serializer):
+class FunnelDeleteParamsSerializer(QueryParamsSerializer):
     move_to = serializers.UUIDField(
         required=False, help_text="Move the funnel's spendings to this funnel instead."
     )

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from typing import Any
 
+from django.core.validators import RegexValidator
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import (
@@ -31,7 +33,7 @@ from accounts.models import AllowanceMode, DeviceKind, Household, Invite, User
 from accounts.throttling import client_address
 from accounts.tokens import token_pair_issue
 from accounts.web import user_agent
-from budget.api import ErrorSerializer
+from budget.api import NAME_TEXT, PLAIN_TEXT, ErrorSerializer
 from households import services
 from households.selectors import household_members, invites_of, invites_open_for
 
@@ -153,14 +155,40 @@ class MeSerializer(serializers.ModelSerializer):
         fields = ["username", "display_name", "role", "household"]
 
 
+CURRENCY_TEXT = RegexValidator(
+    r"^[A-Za-z]{3}$", "Use a three-letter ISO 4217 currency code such as EUR."
+)
+
+
 class MeUpdateSerializer(serializers.Serializer):
-    display_name = StrictCharField(max_length=80, allow_blank=True)
+    """PATCH me/: every field optional (an empty body changes nothing)."""
+
+    display_name = StrictCharField(
+        max_length=80, allow_blank=True, required=False, validators=[PLAIN_TEXT]
+    )
+
+
+class TimezoneField(serializers.ChoiceField):
+    """An IANA time zone name: exactly the names zoneinfo lists (the schema's enum)."""
+
+    default_error_messages = {
+        "invalid_choice": "{input} is not a known time zone (use an IANA name like Europe/Berlin)."
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=sorted(zoneinfo.available_timezones()), **kwargs)
 
 
 class HouseholdUpdateSerializer(serializers.Serializer):
-    name = StrictCharField(max_length=80, required=False)
-    currency = StrictCharField(max_length=3, required=False)
-    timezone = StrictCharField(max_length=64, required=False)
+    name = StrictCharField(max_length=80, required=False, validators=[NAME_TEXT])
+    currency = StrictCharField(
+        max_length=3,
+        required=False,
+        trim_whitespace=False,
+        validators=[CURRENCY_TEXT],
+        help_text="A three-letter ISO 4217 code such as EUR (either case).",
+    )
+    timezone = TimezoneField(required=False)
     period_start_day = serializers.IntegerField(min_value=1, max_value=28, required=False)
     allowance_mode = serializers.ChoiceField(choices=AllowanceMode.choices, required=False)
 
@@ -208,7 +236,8 @@ class MeView(APIView):
     )
     def patch(self, request: Request) -> Response:
         data = _valid(MeUpdateSerializer, request)
-        services.user_update(user=request.user, display_name=data["display_name"])
+        if "display_name" in data:
+            services.user_update(user=request.user, display_name=data["display_name"])
         return Response(_me(request))
 
     @extend_schema(

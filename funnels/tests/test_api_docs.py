@@ -57,7 +57,9 @@ def test_schema_writes_money_as_decimal_strings(schema):
         assert funnel[field]["type"] == "string"
         assert funnel[field]["format"] == "decimal"
     request = schema["components"]["schemas"]["SpendingInputRequest"]["properties"]
-    assert request["amount"]["type"] == "string"
+    string, integer = request["amount"]["oneOf"]
+    assert (string["type"], string["format"]) == ("string", "decimal")
+    assert (integer["type"], integer["minimum"]) == ("integer", 1)
     assert set(schema["components"]["schemas"]["SpendingInputRequest"]["required"]) == {
         "funnel",
         "amount",

@@ -192,3 +192,32 @@ def test_error_handlers_answer_json_only_under_the_api(rf, handler):
     outside = view(rf.get("/anything/"), PermissionDenied())
     assert outside["Content-Type"].startswith("text/html")
     assert outside.status_code == inside.status_code
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "name"),
+    [
+        ("get", "/api/v1/overview/?date=", "date"),
+        ("get", "/api/v1/spendings/?updated_since=", "updated_since"),
+        ("get", "/api/v1/spendings/?since=", "since"),
+        ("get", "/api/v1/spendings/deleted/?since=", "since"),
+        ("get", "/api/v1/incomes/?until=", "until"),
+        ("get", "/api/v1/incomes/deleted/?since=", "since"),
+        ("get", "/api/v1/reports/summary/?date=", "date"),
+        ("get", "/api/v1/calendar/?month=", "month"),
+    ],
+)
+def test_a_present_but_empty_query_parameter_is_a_400(api_client_for, user, method, url, name):
+    response = getattr(api_client_for(user), method)(url)
+    assert response.status_code == 400, response.content
+    assert response.json()[name] == ["Give a value or leave the parameter out."]
+
+
+def test_deleting_a_funnel_with_an_empty_move_to_is_a_400_and_deletes_nothing(api_client_for, user):
+    from funnels.models import Funnel
+
+    funnel = Funnel.objects.visible_to(user).first()
+    response = api_client_for(user).delete(f"/api/v1/funnels/{funnel.pk}/?move_to=")
+    assert response.status_code == 400
+    assert response.json()["move_to"] == ["Give a value or leave the parameter out."]
+    assert Funnel.objects.filter(pk=funnel.pk).exists()

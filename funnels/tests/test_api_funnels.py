@@ -222,3 +222,31 @@ def test_delete_cannot_move_to_another_members_personal_funnel(api_client_for, u
     response = api_client_for(user).delete(f"{URL}{food.pk}/?move_to={bobs.pk}")
     assert response.status_code == 400
     assert Funnel.objects.filter(pk=food.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"color": " #aabbcc"}, "color"),
+        ({"color": "#aabbc"}, "color"),
+        ({"emoji": " 📚"}, "emoji"),
+        ({"emoji": "📚📚"}, "emoji"),
+        ({"name": "A\u0000B"}, "name"),
+    ],
+)
+def test_create_refuses_what_the_schema_refuses(api_client_for, user, changes, field):
+    body = {"name": "Books", "emoji": "📚", "color": "#aabbcc", "monthly_limit": "50", **changes}
+    response = api_client_for(user).post(URL, body, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+    assert not Funnel.objects.filter(name="Books").exists()
+
+
+def test_schema_states_the_colour_and_the_emoji_list(api_client_for, user):
+    import emoji
+
+    schema = api_client_for(user).get("/api/v1/schema/?format=json").json()
+    funnel = schema["components"]["schemas"]["FunnelInputRequest"]["properties"]
+    assert funnel["color"]["pattern"] == "^#[0-9a-fA-F]{6}$"
+    assert funnel["emoji"]["allOf"] == [{"$ref": "#/components/schemas/EmojiEnum"}]
+    assert schema["components"]["schemas"]["EmojiEnum"]["enum"] == sorted(emoji.EMOJI_DATA)

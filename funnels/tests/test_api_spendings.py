@@ -303,3 +303,47 @@ def test_delete_spending(api_client_for, user, food):
     response = api_client_for(user).delete(f"{URL}{spending.pk}/")
     assert response.status_code == 204
     assert not Spending.objects.filter(pk=spending.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("0", "The amount must be more than zero."),
+        ("0,00", "The amount must be more than zero."),
+        (0, "The amount must be more than zero."),
+        ("012", 'Enter the amount as a decimal string like "12.50".'),
+        (" 12", 'Enter the amount as a decimal string like "12.50".'),
+        ("1,234.50", 'Enter the amount as a decimal string like "12.50".'),
+        ("-5", 'Enter the amount as a decimal string like "12.50".'),
+    ],
+)
+def test_create_refuses_what_the_schema_money_pattern_refuses(
+    api_client_for, user, food, amount, message
+):
+    response = api_client_for(user).post(
+        URL, {"funnel": str(food.pk), "amount": amount}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"amount": [message]}
+    assert not Spending.objects.exists()
+
+
+@pytest.mark.parametrize(("amount", "stored"), [("0.05", "0.05"), ("12,5", "12.50"), (7, "7.00")])
+def test_create_takes_what_the_schema_money_pattern_takes(
+    api_client_for, user, food, amount, stored
+):
+    response = api_client_for(user).post(
+        URL, {"funnel": str(food.pk), "amount": amount}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["amount"] == stored
+
+
+def test_schema_money_patterns_are_the_ones_the_server_enforces(api_client_for, user):
+    from funnels.fields import MONEY_PATTERN, POSITIVE_MONEY_PATTERN
+
+    schema = api_client_for(user).get("/api/v1/schema/?format=json").json()["components"]
+    amount = schema["schemas"]["SpendingInputRequest"]["properties"]["amount"]
+    limit = schema["schemas"]["FunnelInputRequest"]["properties"]["monthly_limit"]
+    assert amount["oneOf"][0]["pattern"] == POSITIVE_MONEY_PATTERN
+    assert limit["oneOf"][0]["pattern"] == MONEY_PATTERN

@@ -164,3 +164,31 @@ def test_household_endpoints_need_a_token(api_client):
     assert api_client.get(INVITES).status_code == 401
     assert api_client.delete(f"{INVITES}x/").status_code == 401
     assert api_client.delete("/api/v1/household/members/x/").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"timezone": "posixrules"}, "timezone"),
+        ({"timezone": " Europe/Berlin"}, "timezone"),
+        ({"currency": " eu"}, "currency"),
+        ({"currency": "E1R"}, "currency"),
+        ({"name": "  "}, "name"),
+        ({"name": "A\u0000B"}, "name"),
+    ],
+)
+def test_household_update_refuses_what_its_schema_refuses(api_client_for, user, body, field):
+    response = api_client_for(user).patch("/api/v1/household/", body, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+
+
+def test_household_schema_lists_the_time_zones_and_states_the_currency(api_client_for, user):
+    import zoneinfo
+
+    schema = api_client_for(user).get("/api/v1/schema/?format=json").json()
+    update = schema["components"]["schemas"]["PatchedHouseholdUpdateRequest"]["properties"]
+    assert update["timezone"] == {"$ref": "#/components/schemas/TimezoneEnum"}
+    zones = schema["components"]["schemas"]["TimezoneEnum"]["enum"]
+    assert set(zones) == zoneinfo.available_timezones()
+    assert update["currency"]["pattern"] == "^[A-Za-z]{3}$"

@@ -42,7 +42,18 @@ def test_patch_me_changes_the_display_name(api_client_for, user):
     assert user.display_name == "Ally"
 
 
-@pytest.mark.parametrize("body", [{}, {"display_name": "x" * 81}, {"display_name": 5}])
+def test_patch_me_is_partial_an_empty_body_changes_nothing(api_client_for, user):
+    before = user.display_name
+    response = api_client_for(user).patch(ME, {}, format="json")
+    assert response.status_code == 200
+    assert response.json()["display_name"] == before
+    user.refresh_from_db()
+    assert user.display_name == before
+
+
+@pytest.mark.parametrize(
+    "body", [{"display_name": "x" * 81}, {"display_name": 5}, {"display_name": "A\u0000B"}]
+)
 def test_patch_me_bad_input_is_a_400(api_client_for, user, body):
     before = user.display_name
     response = api_client_for(user).patch(ME, body, format="json")

@@ -137,7 +137,7 @@ def household_first_run(
         household = household_update(
             user=user, currency=currency, timezone=timezone_name, period_start_day=period_start_day
         )
-        for funnel in funnels_visible_to(user).filter(pk__in=list(limits)):
+        for funnel in funnels_visible_to(user=user).filter(pk__in=list(limits)):
             funnel_update(user=user, funnel=funnel, monthly_limit=limits[str(funnel.pk)])
     return household
 

@@ -10,7 +10,7 @@ PORT ?= 8000
 # `make test` fails when branch coverage falls below this (it was 93 % when the gate came in).
 COVERAGE_MIN := 93
 
-.PHONY: run test suite lint format bench check-python clean
+.PHONY: run test suite lint format bench bench-http check-python clean
 
 $(PY):
 	@PYTHON_BIN=$$(sh scripts/find-python) || exit 1; \
@@ -53,6 +53,10 @@ bench: export DATA_DIR ?= $(CURDIR)/data/bench
 bench: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py bench
+
+# Over HTTP: gunicorn + wrk on SQLite, then on PostgreSQL when DATABASE_URL is given.
+bench-http: $(VENV)/.installed
+	DATABASE_URL="$(DATABASE_URL)" PY=$(PY) sh scripts/bench-http $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .coverage htmlcov

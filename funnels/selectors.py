@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.db.models import FilteredRelation, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -65,24 +65,28 @@ def spending_visible_to(*, user: User, pk: UUID | str) -> Spending:
     return get_object_or_404(spendings, pk=pk)
 
 
-def _sum_between(start: datetime, end: datetime) -> Subquery:
-    """Correlated SUM of a funnel's spendings in [start, end): an index range scan per funnel."""
-    total = (
-        Spending.objects.filter(funnel=OuterRef("pk"), spent_at__gte=start, spent_at__lt=end)
-        .order_by()
-        .values("funnel")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    return Coalesce(Subquery(total), 0, output_field=MoneyField())
-
-
 def funnels_with_sums(*, user: User, period: allowance.Period) -> QuerySet[Funnel]:
-    """Visible funnels annotated with `period_spent` and `today_spent` (one query)."""
+    """Visible funnels annotated with `period_spent` and `today_spent` (one query).
+
+    One grouped LEFT JOIN on the period's spendings (an index range scan per funnel through
+    `(funnel, spent_at, amount)`) with two conditional sums: cheaper to compile and to run than a
+    correlated subquery per figure (README "Benchmark")."""
     tz = user.household.tzinfo
-    return funnels_visible_to(user=user).annotate(
-        period_spent=_sum_between(*period.bounds(tz)),
-        today_spent=_sum_between(*period.today_bounds(tz)),
+    start, end = period.bounds(tz)
+    today_start, today_end = period.today_bounds(tz)
+    in_period = FilteredRelation(
+        "spendings", condition=Q(spendings__spent_at__gte=start, spendings__spent_at__lt=end)
+    )
+    today = Q(in_period__spent_at__gte=today_start, in_period__spent_at__lt=today_end)
+    return (
+        funnels_visible_to(user=user)
+        .annotate(in_period=in_period)
+        .annotate(
+            period_spent=Coalesce(Sum("in_period__amount"), 0, output_field=MoneyField()),
+            today_spent=Coalesce(
+                Sum("in_period__amount", filter=today), 0, output_field=MoneyField()
+            ),
+        )
     )
 
 

@@ -106,3 +106,14 @@ def test_bad_database_url_is_a_configuration_error():
     result = _check(DATABASE_URL="nosuchdb://x")
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
+
+
+def test_sqlite_keeps_its_connection_and_sets_the_pragmas_once_per_connection():
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        pytest.skip("PostgreSQL: dj_database_url sets conn_max_age")
+    assert database["CONN_MAX_AGE"] == 600
+    assert database["CONN_HEALTH_CHECKS"] is True
+    assert "PRAGMA journal_mode=WAL" in database["OPTIONS"]["init_command"]

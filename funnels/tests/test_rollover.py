@@ -234,3 +234,45 @@ def test_api_refuses_bad_rollover_and_changes_nothing(user, api_client_for, body
     assert field in str(response.json())
     funnel.refresh_from_db()
     assert (funnel.rollover, funnel.rollover_cap) == ("none", None)
+
+
+@pytest.mark.django_db
+def test_funnel_form_sets_policy_and_dashboard_shows_the_carry(client, user):
+    from funnels.tests.test_web_funnels import valid_post
+
+    _household(user)
+    client.force_login(user)
+    with time_machine.travel(at(2026, 1, 10), tick=False):
+        response = client.post(
+            "/funnels/new/",
+            valid_post(monthly_limit="1000", rollover="capped", rollover_cap="120,50"),
+        )
+        assert response.status_code == 302
+    funnel = Funnel.objects.get(household=user.household)
+    assert (funnel.rollover, funnel.rollover_cap) == ("capped", D("120.50"))
+    with time_machine.travel(at(2026, 2, 3), tick=False):
+        client.force_login(user)
+        page = client.get("/").content.decode()
+    assert "+120.50 carried in" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"rollover": "capped", "rollover_cap": ""}, "Enter the most that may carry over."),
+        ({"rollover": "capped", "rollover_cap": "-5"}, "cannot be negative"),
+        ({"rollover": "most"}, "Choose what carries over"),
+        ({"rollover": "capped", "rollover_cap": "abc"}, 'aria-describedby="cap-errors"'),
+    ],
+)
+def test_funnel_form_refuses_bad_rollover_and_saves_nothing(client, user, changes, message):
+    from funnels.tests.test_web_funnels import valid_post
+
+    _household(user)
+    client.force_login(user)
+    response = client.post("/funnels/new/", valid_post(**changes))
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert message in body
+    assert not Funnel.objects.filter(household=user.household).exists()

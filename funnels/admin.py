@@ -73,7 +73,15 @@ class SpendingAdminForm(forms.ModelForm):
 @admin.register(Funnel)
 class FunnelAdmin(HouseholdScopedAdmin):
     form = FunnelAdminForm
-    list_display = ["__str__", "household", "owner", "monthly_limit", "position", "updated_at"]
+    list_display = [
+        "__str__",
+        "household",
+        "owner",
+        "monthly_limit",
+        "rollover",
+        "position",
+        "updated_at",
+    ]
     list_filter = [("owner", admin.EmptyFieldListFilter), "household"]
     search_fields = ["name", "household__name", "owner__username"]
     list_select_related = ["household", "owner"]

@@ -42,7 +42,15 @@ from funnels.serializers import (
 if TYPE_CHECKING:
     from accounts.models import User
 
-_FUNNEL_CHANGES = ("name", "emoji", "color", "monthly_limit", "position")
+_FUNNEL_CHANGES = (
+    "name",
+    "emoji",
+    "color",
+    "monthly_limit",
+    "position",
+    "rollover",
+    "rollover_cap",
+)
 # `server_time` lags the clock: a change saved just before a sync reads, but committed just
 # after, carries an earlier timestamp; the margin makes the next sync see it (again).
 SYNC_MARGIN = timedelta(minutes=1)

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from funnels.fields import to_money
-from funnels.models import Funnel
+from funnels.models import Funnel, Rollover
 from funnels.selectors import FORMER_MEMBERS
 
 if TYPE_CHECKING:
@@ -135,6 +135,20 @@ class FunnelForm(forms.Form):
         initial="personal",
         error_messages={"required": "Choose personal or shared."},
     )
+    rollover = forms.ChoiceField(
+        choices=Rollover.choices,
+        required=False,
+        error_messages={"invalid_choice": "Choose what carries over from one of the options."},
+    )
+    rollover_cap = forms.CharField(max_length=32, required=False)
+
+    def clean_rollover(self) -> str:
+        return self.cleaned_data.get("rollover") or Rollover.NONE
+
+    def clean_rollover_cap(self) -> Decimal | None:
+        # Empty means no cap; whether a cap is needed is the model's rule (Funnel.clean).
+        typed = self.cleaned_data.get("rollover_cap", "")
+        return money_from(typed, field_label="amount") if typed.strip() else None
 
     def clean_monthly_limit(self) -> Decimal:
         # Only parsing here: that it is not negative is the model's rule (Funnel.clean).
@@ -156,7 +170,7 @@ class FunnelForm(forms.Form):
 
     def service_fields(self) -> dict[str, Any]:
         """The cleaned values as funnel_create/funnel_update keywords."""
-        keys = ("name", "emoji", "color", "monthly_limit", "shared")
+        keys = ("name", "emoji", "color", "monthly_limit", "shared", "rollover", "rollover_cap")
         return {key: self.cleaned_data[key] for key in keys}
 
 

@@ -20,7 +20,7 @@ from rest_framework import serializers
 
 from budget.api import NAME_TEXT, PLAIN_TEXT
 from funnels.fields import MONEY_PATTERN, POSITIVE_MONEY_PATTERN, to_money
-from funnels.models import Funnel
+from funnels.models import Funnel, Rollover
 
 # Dates outside this range are refused as input: nobody budgets in year 1, and local-time
 # arithmetic near datetime.min/max would overflow.
@@ -176,6 +176,11 @@ class FunnelSerializer(serializers.Serializer):
     remaining = MoneyReadField(source="figures.remaining")
     daily = MoneyReadField(source="figures.daily", help_text="What can be spent today (§2.3).")
     spent_today = MoneyReadField(source="figures.spent_today")
+    rollover = serializers.CharField(source="funnel.rollover", read_only=True)
+    rollover_cap = MoneyReadField(source="funnel.rollover_cap", allow_null=True)
+    carry_in = MoneyReadField(
+        source="figures.carry_in", help_text="What the last period carried in (§12.1)."
+    )
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_owner(self, row: Any) -> str | None:
@@ -220,6 +225,8 @@ class FunnelInputSerializer(serializers.Serializer):
         default=False, help_text="True for a funnel the whole household spends from."
     )
     position = serializers.IntegerField(min_value=0, max_value=MAX_POSITION, required=False)
+    rollover = serializers.ChoiceField(choices=Rollover.choices, required=False)
+    rollover_cap = MoneyInputField(required=False, allow_null=True)
 
 
 # --- spendings -----------------------------------------------------------------------------
@@ -385,6 +392,7 @@ class PeriodSerializer(serializers.Serializer):
 
 class TotalsSerializer(serializers.Serializer):
     limit = MoneyReadField()
+    carry_in = MoneyReadField()
     spent = MoneyReadField()
     remaining = MoneyReadField()
     daily = MoneyReadField()

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from budget.metrics import spending_created_counted
 from funnels.fields import to_money
-from funnels.models import TOMBSTONE_RETENTION, Funnel, Spending, SpendingTombstone
+from funnels.models import TOMBSTONE_RETENTION, Funnel, Rollover, Spending, SpendingTombstone
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -61,6 +61,8 @@ def funnel_create(
     monthly_limit: Decimal | str,
     shared: bool,
     position: int | None = None,
+    rollover: str = Rollover.NONE,
+    rollover_cap: Decimal | str | None = None,
 ) -> Funnel:
     """Create a funnel: personal to `user`, or shared by the whole household; last in the
     display order unless `position` is given."""
@@ -74,6 +76,8 @@ def funnel_create(
         color=color,
         monthly_limit=monthly_limit,
         position=_next_position(user) if position is None else position,
+        rollover=rollover,
+        rollover_cap=rollover_cap,
     )
     funnel.full_clean()
     funnel.save()

@@ -74,6 +74,8 @@ def funnel_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                 "color_custom": funnel.color,
                 "monthly_limit": funnel.monthly_limit,
                 "shared": "shared" if funnel.is_shared else "personal",
+                "rollover": funnel.rollover,
+                "rollover_cap": funnel.rollover_cap,
             }
         )
         return _form_page(request, form, funnel)

@@ -75,6 +75,7 @@ def funnel_form(funnel: Funnel, **changes: object) -> dict[str, object]:
         "color": funnel.color,
         "monthly_limit": funnel.monthly_limit,
         "position": funnel.position,
+        "rollover": funnel.rollover,
     }
     return {**data, **changes}
 

@@ -26,6 +26,9 @@ FUNNEL_FIELDS = {
     "remaining",
     "daily",
     "spent_today",
+    "rollover",
+    "rollover_cap",
+    "carry_in",
 }
 
 

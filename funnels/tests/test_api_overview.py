@@ -45,6 +45,7 @@ def assert_matches_dashboard(body: dict, user, day: date | None) -> None:
         "spent": money(totals.spent),
         "remaining": money(totals.remaining),
         "daily": money(totals.daily),
+        "carry_in": money(totals.carry_in),
     }
     assert [s["id"] for s in body["recent"]] == [str(s.pk) for s in expected.recent]
 

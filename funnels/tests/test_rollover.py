@@ -192,3 +192,87 @@ def test_eight_concurrent_readers_close_each_period_exactly_once(user):
     assert errors == []
     assert carries == [D("4900")] * 8
     assert PeriodClose.objects.filter(funnel=funnel).count() == 5
+
+
+@pytest.mark.django_db
+def test_api_sets_policy_and_shows_carry_in(user, api_client_for):
+    _household(user)
+    funnel = _funnel(user, created=at(2026, 1, 1), policy="none")
+    with time_machine.travel(at(2026, 1, 20), tick=False):
+        response = api_client_for(user).patch(
+            f"/api/v1/funnels/{funnel.pk}/",
+            {"rollover": "capped", "rollover_cap": "150.00"},
+            format="json",
+        )
+        assert response.status_code == 200, response.json()
+        assert (response.json()["rollover"], response.json()["rollover_cap"]) == (
+            "capped",
+            "150.00",
+        )
+    with time_machine.travel(at(2026, 2, 2), tick=False):
+        body = api_client_for(user).get("/api/v1/overview/").json()
+    assert body["funnels"][0]["carry_in"] == "150.00"
+    assert body["totals"]["carry_in"] == "150.00"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"rollover": "most"}, "rollover"),
+        ({"rollover": "capped"}, "rollover_cap"),
+        ({"rollover": "capped", "rollover_cap": "-1"}, "rollover_cap"),
+        ({"rollover_cap": 1.5}, "rollover_cap"),
+        ({"rollover_cap": "NaN"}, "rollover_cap"),
+    ],
+)
+def test_api_refuses_bad_rollover_and_changes_nothing(user, api_client_for, body, field):
+    _household(user)
+    funnel = _funnel(user, created=at(2026, 1, 1), policy="none")
+    response = api_client_for(user).patch(f"/api/v1/funnels/{funnel.pk}/", body, format="json")
+    assert response.status_code == 400
+    assert field in str(response.json())
+    funnel.refresh_from_db()
+    assert (funnel.rollover, funnel.rollover_cap) == ("none", None)
+
+
+@pytest.mark.django_db
+def test_funnel_form_sets_policy_and_dashboard_shows_the_carry(client, user):
+    from funnels.tests.test_web_funnels import valid_post
+
+    _household(user)
+    client.force_login(user)
+    with time_machine.travel(at(2026, 1, 10), tick=False):
+        response = client.post(
+            "/funnels/new/",
+            valid_post(monthly_limit="1000", rollover="capped", rollover_cap="120,50"),
+        )
+        assert response.status_code == 302
+    funnel = Funnel.objects.get(household=user.household)
+    assert (funnel.rollover, funnel.rollover_cap) == ("capped", D("120.50"))
+    with time_machine.travel(at(2026, 2, 3), tick=False):
+        client.force_login(user)
+        page = client.get("/").content.decode()
+    assert "+120.50 carried in" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"rollover": "capped", "rollover_cap": ""}, "Enter the most that may carry over."),
+        ({"rollover": "capped", "rollover_cap": "-5"}, "cannot be negative"),
+        ({"rollover": "most"}, "Choose what carries over"),
+        ({"rollover": "capped", "rollover_cap": "abc"}, 'aria-describedby="cap-errors"'),
+    ],
+)
+def test_funnel_form_refuses_bad_rollover_and_saves_nothing(client, user, changes, message):
+    from funnels.tests.test_web_funnels import valid_post
+
+    _household(user)
+    client.force_login(user)
+    response = client.post("/funnels/new/", valid_post(**changes))
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert message in body
+    assert not Funnel.objects.filter(household=user.household).exists()

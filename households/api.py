@@ -29,7 +29,7 @@ from accounts.api import (
     TokenPairSerializer,
     _valid,
 )
-from accounts.models import AllowanceMode, DeviceKind, Household, Invite, User
+from accounts.models import AllowanceMode, DeviceKind, Household, Invite, User, validate_username
 from accounts.throttling import client_address
 from accounts.tokens import token_pair_issue
 from accounts.web import user_agent
@@ -44,7 +44,7 @@ NOT_OWNER = OpenApiResponse(ErrorSerializer, description="Only the household's o
 
 
 class RegisterSerializer(serializers.Serializer):
-    username = StrictCharField(max_length=150)
+    username = StrictCharField(max_length=150, validators=[validate_username])
     display_name = StrictCharField(max_length=80, required=False, allow_blank=True)
     invite = StrictCharField(max_length=64, required=False, allow_blank=True)
 

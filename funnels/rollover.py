@@ -145,3 +145,13 @@ def period_closes_daily(*, day: date) -> int:
             household=household, funnels=Funnel.objects.filter(household=household), before=period
         )
     return written
+
+
+def period_closes_reset(*, household: Household) -> int:
+    """Forget the household's closed periods after its calendar changed (start day or time zone).
+
+    Closing rows are keyed by the old calendar's periods; kept beside the new calendar's they
+    would overlap and count spendings twice. They are written again, in order and under the new
+    calendar, the next time the figures are needed (with the limits then in force).
+    """
+    return PeriodClose.objects.filter(funnel__household=household).delete()[0]

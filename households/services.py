@@ -28,6 +28,7 @@ from accounts.services import (
     sign_in_state_flush,
 )
 from funnels.income import income_tombstones_flush, incomes_author_left
+from funnels.rollover import period_closes_reset
 from funnels.selectors import funnels_visible_to
 from funnels.services import (
     funnel_create_defaults,
@@ -110,6 +111,7 @@ def household_update(*, user: User, **changes: object) -> Household:
     if unknown:
         raise TypeError(f"household_update got unknown fields {sorted(unknown)}")
     household = Household.objects.select_for_update().get(pk=user.household_id)
+    calendar = (household.period_start_day, household.timezone)
     for field, value in changes.items():
         if field == "currency" and isinstance(value, str):
             value = value.strip().upper()
@@ -118,6 +120,8 @@ def household_update(*, user: User, **changes: object) -> Household:
         setattr(household, field, value)
     household.full_clean()
     household.save()
+    if (household.period_start_day, household.timezone) != calendar:
+        period_closes_reset(household=household)
     return household
 
 

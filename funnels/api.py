@@ -12,8 +12,7 @@ from uuid import UUID
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
@@ -313,13 +312,7 @@ class DeletedSpendingListView(APIView):
 
 class OverviewView(APIView):
     @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "date",
-                OpenApiTypes.DATE,
-                description="The day to look at, YYYY-MM-DD (default: today, household time).",
-            )
-        ],
+        parameters=[OverviewParamsSerializer],
         responses=OverviewSerializer,
         summary="Overview of a day",
     )

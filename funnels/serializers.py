@@ -18,6 +18,7 @@ from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.api import StrictCharField
 from budget.api import NAME_TEXT, PLAIN_TEXT
 from funnels.fields import MONEY_PATTERN, POSITIVE_MONEY_PATTERN, to_money
 from funnels.models import Funnel, Rollover
@@ -212,7 +213,7 @@ class EmojiField(serializers.CharField):
 class FunnelInputSerializer(serializers.Serializer):
     """What a client sends to create (all but position required) or change a funnel."""
 
-    name = serializers.CharField(max_length=40, validators=[NAME_TEXT])
+    name = StrictCharField(max_length=40, validators=[NAME_TEXT])
     emoji = EmojiField()
     color = serializers.CharField(
         max_length=7,

@@ -235,6 +235,7 @@ def test_delete_cannot_move_to_another_members_personal_funnel(api_client_for, u
         ({"emoji": " 📚"}, "emoji"),
         ({"emoji": "📚📚"}, "emoji"),
         ({"name": "A\u0000B"}, "name"),
+        ({"name": 5}, "name"),
     ],
 )
 def test_create_refuses_what_the_schema_refuses(api_client_for, user, changes, field):

@@ -227,7 +227,7 @@ class FunnelInputSerializer(serializers.Serializer):
     )
     position = serializers.IntegerField(min_value=0, max_value=MAX_POSITION, required=False)
     rollover = serializers.ChoiceField(choices=Rollover.choices, required=False)
-    rollover_cap = MoneyInputField(required=False, allow_null=True)
+    rollover_cap = MoneyInField(required=False, allow_null=True)
 
 
 # --- spendings -----------------------------------------------------------------------------

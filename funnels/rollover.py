@@ -100,7 +100,16 @@ def carries_in(
     *, household: Household, funnels: list[Funnel], period: allowance.Period
 ) -> dict[UUID, Decimal]:
     """What carries into `period` for each of `funnels`, closing missed periods first: one
-    query when nothing is missing, whatever the number of closed periods."""
+    query when nothing is missing, whatever the number of closed periods.
+
+    Only periods that have really ended are closed: asked about a future period, the carry is
+    what has carried in so far (the current period's), so a far-off date cannot make a request
+    write thousands of closing rows.
+    """
+    today = timezone.localtime(timezone.now(), household.tzinfo).date()
+    current = allowance.period_for(today, household.period_start_day)
+    if period.start > current.start:
+        period = current
     ids = [funnel.pk for funnel in funnels]
     closes = _closes_with_spent(ids, period.start)
     count: dict[UUID, int] = defaultdict(int)

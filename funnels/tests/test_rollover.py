@@ -306,3 +306,17 @@ def test_changing_the_start_day_rebuilds_the_closed_periods_without_counting_twi
     assert figures.carry_in == D("900") + D("700") + D("1000")
     starts = list(PeriodClose.objects.filter(funnel=funnel).values_list("period_start", flat=True))
     assert starts == [date(2025, 12, 15), date(2026, 1, 15), date(2026, 2, 15)]
+
+
+@pytest.mark.django_db
+def test_a_far_future_date_closes_only_the_periods_that_really_ended(user):
+    _household(user)
+    funnel = _funnel(user, created=at(2026, 1, 1))
+    with time_machine.travel(at(2026, 3, 5), tick=False):
+        row = next(
+            r
+            for r in overview_for(user=user, on=date(2999, 12, 1)).rows
+            if r.funnel.pk == funnel.pk
+        )
+    assert row.figures.carry_in == D("2000")  # January and February, as today
+    assert PeriodClose.objects.filter(funnel=funnel).count() == 2

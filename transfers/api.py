@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from funnels.api_reports import DayParam
+from funnels.serializers import QueryParamsSerializer
 from transfers import export
 from transfers.forms import ExportForm
 from transfers.views import export_response
@@ -32,7 +33,7 @@ class JSONErrorsOnly(BaseContentNegotiation):
         return JSONRenderer(), JSONRenderer.media_type
 
 
-class ExportParams(serializers.Serializer):
+class ExportParams(QueryParamsSerializer):
     format = serializers.ChoiceField(choices=("csv", "pdf"), default="csv")
     since = DayParam(required=False, help_text="First day, inclusive (household time).")
     until = DayParam(required=False, help_text="Last day, inclusive (household time).")

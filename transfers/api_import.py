@@ -75,20 +75,15 @@ class ImportListView(APIView):
     @extend_schema(
         operation_id="imports_create",
         request={"multipart/form-data": ImportUploadSerializer},
-        responses={201: ImportPreviewSerializer, 400: BAD_FILE},
+        responses={201: ImportPreviewSerializer},
         summary="Read a bank file into rows to review (saves no entry)",
     )
     def post(self, request: Request) -> Response:
         form = ImportUploadForm(request.data, request.FILES)
         if not form.is_valid():
-            return Response(form.errors.get_json_data(), status=status.HTTP_400_BAD_REQUEST)
+            raise serializers.ValidationError({f: list(e) for f, e in form.errors.items()})
         upload = form.cleaned_data["file"]
         try:
-            if upload.size > settings.IMPORT_MAX_BYTES:
-                raise ImportFileError(
-                    f"The file is too large: at most {settings.IMPORT_MAX_BYTES / 2**20:g} MB "
-                    "can be imported."
-                )
             batch = import_preview(
                 user=request.user, raw=upload.read(), filename=upload.name or "",
                 options=form.csv_options(), encoding=form.text_encoding(),

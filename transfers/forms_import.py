@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 
 from transfers import parsers
 
@@ -31,6 +33,16 @@ class ImportUploadForm(forms.Form):
         required=False,
         help_text="Blank: negative amounts are spending, positive are income.",
     )
+
+    def clean_file(self) -> UploadedFile:
+        """Refuse an oversized file before it is read into memory."""
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is too large: at most {settings.IMPORT_MAX_BYTES / 2**20:g} MB "
+                "can be imported."
+            )
+        return upload
 
     def csv_options(self) -> parsers.CsvOptions:
         data = self.cleaned_data

@@ -30,11 +30,6 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                if upload.size > settings.IMPORT_MAX_BYTES:
-                    raise ImportFileError(
-                        f"The file is too large: at most {settings.IMPORT_MAX_BYTES / 2**20:g} "
-                        "MB can be imported."
-                    )
                 batch = import_preview(
                     user=request.user, raw=upload.read(), filename=upload.name or "",
                     options=form.csv_options(), encoding=form.text_encoding(),

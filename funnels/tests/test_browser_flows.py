@@ -5,6 +5,7 @@ Fails on any console error or CSP violation (the `console` fixture).
 
 from __future__ import annotations
 
+import re
 from base64 import b32decode
 
 import pytest
@@ -29,6 +30,9 @@ def nav(page, name: str) -> None:
 
 def register(page, username: str, display_name: str, path: str = "/register/") -> None:
     page.goto(path)
+    if path.startswith("/invite/"):  # the landing page names the household first (rules §11.4)
+        expect(page.locator("h1")).to_have_text(re.compile(r"^Join "))
+        page.get_by_role("link", name="Create my account and join").click()
     page.get_by_label("Username").fill(username)
     page.get_by_label("Display name (optional)").fill(display_name)
     page.get_by_role("button", name="Continue").click()
@@ -37,6 +41,9 @@ def register(page, username: str, display_name: str, path: str = "/register/") -
     page.get_by_role("button", name="Confirm").click()
     expect(page.locator("h1")).to_have_text("Your recovery codes")
     page.get_by_role("link", name="I have saved them: continue").click()
+    if path == "/register/":  # a founder sees the one set-up screen first (rules §11.4)
+        expect(page).to_have_url(re.compile(r"/welcome/$"))
+        page.get_by_role("link", name="Skip for now").click()
     expect(page.locator("#period-title")).to_have_text("Can spend today")
 
 

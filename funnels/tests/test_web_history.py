@@ -152,7 +152,7 @@ def test_edit_a_spending(client, alice):
     ("changes", "message"),
     [
         ({"amount": "0"}, "The amount must be more than zero."),
-        ({"amount": "1.001"}, "Use at most 2 decimal places."),
+        ({"amount": "1.2345"}, "Use at most 2 decimal places."),  # 1.001 is 1,001 (rules §11.1)
         ({"spent_at": ""}, "Enter the date and time."),
         ({"spent_at": "soon"}, "Enter a valid date"),
         ({"funnel": "bad"}, "That funnel is not one you can spend from."),

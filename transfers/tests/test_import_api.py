@@ -115,19 +115,22 @@ def test_bad_files_answer_400_with_a_message(api, raw, message):
 
 
 def test_bad_options_and_bodies_answer_400(api):
-    assert upload(api, "bank-de.csv", delimiter="space").status_code == 400
-    assert upload(api, "bank-de.csv", amount_column="Nope").status_code == 400
-    assert api.post("/api/v1/imports/", {}, format="multipart").status_code == 400
+    def refused(response) -> dict:
+        assert response.status_code == 400
+        return response.json()
+
+    assert "delimiter" in refused(upload(api, "bank-de.csv", delimiter="space"))
+    body = refused(upload(api, "bank-de.csv", amount_column="Nope"))
+    assert body == {"detail": "There is no column 'Nope' for the amount."}
+    body = refused(api.post("/api/v1/imports/", {}, format="multipart"))
+    assert body == {"file": ["This field is required."]}
     batch = upload(api, "bank-de.csv").json()["id"]
-    assert confirm(api, batch, [{"line": 99, "funnel": None}]).status_code == 400
-    assert confirm(api, batch, [{"line": "two", "funnel": None}]).status_code == 400
-    assert confirm(api, batch, [{"line": 2, "funnel": "nope"}]).status_code == 400
-    assert (
-        api.post(
-            f"/api/v1/imports/{batch}/confirm/", "[]", content_type="application/json"
-        ).status_code
-        == 400
-    )
+    body = refused(confirm(api, batch, [{"line": 99, "funnel": None}]))
+    assert body == {"detail": "No line 99 in this import."}
+    assert "line" in refused(confirm(api, batch, [{"line": "two", "funnel": None}]))["rows"]["0"]
+    assert "funnel" in refused(confirm(api, batch, [{"line": 2, "funnel": "nope"}]))["rows"]["0"]
+    url = f"/api/v1/imports/{batch}/confirm/"
+    assert "non_field_errors" in refused(api.post(url, "[]", content_type="application/json"))
 
 
 def test_another_members_import_is_not_found(api, api_client_for, member):

@@ -14,7 +14,7 @@ from uuid import UUID
 from django.core.validators import RegexValidator
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
@@ -32,7 +32,9 @@ from funnels.serializers import (
     LocalDateTimeField,
     MoneyReadField,
     QueryParamsSerializer,
+    UsernameField,
     _user_tz,
+    client_id_field,
 )
 
 # The schema states what the server enforces (budget.api's text patterns).
@@ -52,25 +54,17 @@ class IncomeSerializer(serializers.Serializer):
     shared = serializers.BooleanField(
         read_only=True, help_text="True: every member sees it; false: only who recorded it."
     )
-    received_by = serializers.SerializerMethodField(
+    received_by = UsernameField(
         help_text="Username of who recorded it; null once that member has left."
     )
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
 
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_received_by(self, income: Income) -> str | None:
-        user = income.received_by
-        return user.username if user is not None else None
-
 
 class IncomeInputSerializer(serializers.Serializer):
     """What a client sends to record income (id optional, for safe retries) or change it."""
 
-    id = serializers.UUIDField(
-        required=False,
-        help_text="Optional client-chosen id: posting the same id again is a safe retry.",
-    )
+    id = client_id_field()
     amount = AmountInField()
     source = serializers.CharField(
         max_length=60,

@@ -68,6 +68,26 @@ class MoneyReadField(serializers.Field):
         return f"{Decimal(value):.2f}"
 
 
+@extend_schema_field(serializers.CharField(allow_null=True))
+class UsernameField(serializers.Field):
+    """A member as their username; null where there is none (shared, or a former member)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, user: Any) -> str:
+        return user.username
+
+
+def client_id_field() -> serializers.UUIDField:
+    """The optional id a client chooses, so that sending the same create again is safe."""
+    return serializers.UUIDField(
+        required=False,
+        help_text="Optional client-chosen id: posting the same id again is a safe retry.",
+    )
+
+
 class MoneyInputField(serializers.Field):
     """Money read from a decimal string (or an integer); floats and booleans are refused.
 
@@ -169,8 +189,9 @@ class FunnelSerializer(serializers.Serializer):
     color = serializers.CharField(source="funnel.color", read_only=True)
     monthly_limit = MoneyReadField(source="funnel.monthly_limit")
     shared = serializers.BooleanField(source="funnel.is_shared", read_only=True)
-    owner = serializers.SerializerMethodField(
-        help_text="Username of the member of a personal funnel; null for a shared one."
+    owner = UsernameField(
+        source="funnel.owner",
+        help_text="Username of the member of a personal funnel; null for a shared one.",
     )
     position = serializers.IntegerField(source="funnel.position", read_only=True)
     spent = MoneyReadField(source="figures.spent")
@@ -182,11 +203,6 @@ class FunnelSerializer(serializers.Serializer):
     carry_in = MoneyReadField(
         source="figures.carry_in", help_text="What the last period carried in (§12.1)."
     )
-
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_owner(self, row: Any) -> str | None:
-        owner = row.funnel.owner
-        return owner.username if owner is not None else None
 
 
 # The model lower-cases a colour before its own check (funnels.models.validate_color).
@@ -241,25 +257,17 @@ class SpendingSerializer(serializers.Serializer):
     amount = MoneyReadField()
     spent_at = serializers.DateTimeField(read_only=True)
     note = serializers.CharField(read_only=True)
-    created_by = serializers.SerializerMethodField(
+    created_by = UsernameField(
         help_text="Username of who spent it; null once that member has left."
     )
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
 
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_created_by(self, spending: Any) -> str | None:
-        user = spending.created_by
-        return user.username if user is not None else None
-
 
 class SpendingInputSerializer(serializers.Serializer):
     """What a client sends to record (id optional, for safe retries) or change a spending."""
 
-    id = serializers.UUIDField(
-        required=False,
-        help_text="Optional client-chosen id: posting the same id again is a safe retry.",
-    )
+    id = client_id_field()
     funnel = serializers.UUIDField(help_text="Id of a funnel the member can see.")
     amount = AmountInField()
     spent_at = LocalDateTimeField(

@@ -208,10 +208,24 @@ def parse_ofx(raw: bytes) -> list[ParsedRow]:
         raise ImportFileError(
             f"This OFX/QFX file cannot be read ({type(error).__name__})."
         ) from None
+    try:
+        rows = _ofx_rows(ofx)
+    except (AttributeError, TypeError, ValueError, ArithmeticError) as error:
+        # a statement with parts missing or of the wrong kind (e.g. no date, no amount)
+        raise ImportFileError(
+            f"This OFX/QFX file cannot be read ({type(error).__name__})."
+        ) from None
+    if not rows:
+        raise ImportFileError("The OFX/QFX file has no transactions.")
+    return rows
+
+
+def _ofx_rows(ofx) -> list[ParsedRow]:
     rows = []
     line = 0
-    for account in getattr(ofx, "accounts", None) or [ofx.account]:
-        for tx in account.statement.transactions:
+    for account in getattr(ofx, "accounts", None) or []:
+        statement = getattr(account, "statement", None)
+        for tx in getattr(statement, "transactions", None) or []:
             line += 1
             amount = Decimal(tx.amount).quantize(Decimal("0.01"))
             if amount == 0:
@@ -221,8 +235,6 @@ def parse_ofx(raw: bytes) -> list[ParsedRow]:
                 ParsedRow(line, tx.date.date(), abs(amount), SPENDING if amount < 0 else INCOME,
                           description, key=f"ofx:{account.account_id}:{tx.id}")
             )  # fmt: skip
-    if not rows:
-        raise ImportFileError("The OFX/QFX file has no transactions.")
     return rows
 
 

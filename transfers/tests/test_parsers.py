@@ -87,8 +87,10 @@ def test_two_identical_lines_in_one_file_are_two_rows_with_two_keys():
         ("date,amount,description\n2026-03-01,1.00,Bäcker\n".encode("cp1252"), "not UTF-8"),
         (b"OFXHEADER:100\n<OFX><garbage", "cannot be read"),
         (b"<OFX>\r\n", "no transactions"),  # found by the API fuzz: a 500 once
-        (b"<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>",
-         "no transactions"),  # fmt: skip
+        (
+            b"<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>",
+            "no transactions",
+        ),
         (b'<?xml version="1.0"?><Document xmlns="urn:x"></Document>', "not a CAMT.053"),
         (b'<?xml version="1.0"?><Document', "malformed"),
         (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><Document/>', "DOCTYPE"),

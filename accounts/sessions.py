@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import django_otp
 from django.contrib import auth
-from django.http import HttpRequest
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
 
 from accounts.devices import device_session_current_or_start, device_session_end
 from accounts.middleware import DEVICE_SESSION_KEY, SESSION_RENEWED_KEY
 from accounts.models import DeviceKind, DeviceSession, User
-from accounts.services import SignIn
+from accounts.services import SignIn, TooManyAttempts
+from accounts.throttling import client_address
+from accounts.web import throttled_page, user_agent
+from budget.forms import apply_errors
 
 
 def browser_sign_in(request: HttpRequest, sign_in: SignIn) -> None:
@@ -20,6 +26,33 @@ def browser_sign_in(request: HttpRequest, sign_in: SignIn) -> None:
     sign_in.user.started_device_session = sign_in.session
     auth.login(request, sign_in.user, backend="django.contrib.auth.backends.ModelBackend")
     django_otp.login(request, sign_in.device)
+
+
+def browser_signed_in_by_code(
+    request: HttpRequest, form: Form, confirm: Callable[..., SignIn]
+) -> SignIn | HttpResponse | None:
+    """Confirm a posted authenticator code (registration or re-enrolment) for this browser.
+
+    `confirm` is the service, called with the code, address, kind and User-Agent. Returns what
+    signed the browser in, the throttled page, or None: not posted, or the errors are now on
+    the form.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        signed_in = confirm(
+            code=form.cleaned_data["code"],
+            address=client_address(request),
+            kind=DeviceKind.WEB,
+            user_agent=user_agent(request),
+        )
+    except TooManyAttempts as throttled:
+        return throttled_page(request, throttled)
+    except ValidationError as error:
+        apply_errors(form, error)
+        return None
+    browser_sign_in(request, signed_in)
+    return signed_in
 
 
 def browser_sign_out(request: HttpRequest) -> None:

@@ -5,8 +5,9 @@ Registration, which founds or joins a household, is in households.views.
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -21,16 +22,14 @@ from accounts.services import (
     reenrolment_link_open,
     sign_in,
 )
-from accounts.sessions import browser_sign_in, browser_sign_out
+from accounts.sessions import browser_sign_in, browser_sign_out, browser_signed_in_by_code
 from accounts.throttling import client_address
 from accounts.web import (
     KEPT_DRAFT_KEY,
     SIGNED_OUT_ELSEWHERE_KEY,
     next_or_home,
-    throttled_page,
     user_agent,
 )
-from budget.forms import apply_errors
 
 LOGIN_FAILED = "That username and code do not match. Check both and try again."
 
@@ -84,25 +83,14 @@ def reenrol(request: HttpRequest, token: str) -> HttpResponse:
     if enrolment is None:
         return render(request, "accounts/link_invalid.html", status=404)
     form = EnrolCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            signed_in = reenrolment_link_complete(
-                token=token,
-                code=form.cleaned_data["code"],
-                address=client_address(request),
-                kind=DeviceKind.WEB,
-                user_agent=user_agent(request),
-            )
-        except TooManyAttempts as throttled:
-            return throttled_page(request, throttled)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            browser_sign_in(request, signed_in)
-            messages.success(
-                request, "Your new authenticator is set up. The old one no longer works."
-            )
-            return redirect("funnels:dashboard")
+    signed_in = browser_signed_in_by_code(
+        request, form, functools.partial(reenrolment_link_complete, token=token)
+    )
+    if isinstance(signed_in, HttpResponse):
+        return signed_in
+    if signed_in is not None:
+        messages.success(request, "Your new authenticator is set up. The old one no longer works.")
+        return redirect("funnels:dashboard")
     status = 400 if form.errors else 200
     return render(
         request,

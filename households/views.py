@@ -4,6 +4,7 @@ deletion)."""
 
 from __future__ import annotations
 
+import functools
 import zoneinfo
 from decimal import Decimal
 from typing import Any
@@ -21,16 +22,15 @@ from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.devices import device_session_current
 from accounts.forms import EnrolCodeForm
-from accounts.models import DeviceKind, User
-from accounts.services import TooManyAttempts, TooManyRegistrations
-from accounts.sessions import browser_sign_in
+from accounts.models import User
+from accounts.services import TooManyRegistrations
+from accounts.sessions import browser_signed_in_by_code
 from accounts.throttling import client_address
 from accounts.web import (
     AuthenticatedHttpRequest,
     household_time,
     member_required,
     throttled_page,
-    user_agent,
 )
 from budget.forms import apply_errors, form_save
 from funnels.forms import money_from
@@ -87,28 +87,19 @@ def register_confirm(request: HttpRequest) -> HttpResponse:
         messages.warning(request, "That registration has expired (after 10 minutes). Start again.")
         return redirect("households:register")
     form = EnrolCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            signed_in = services.registration_confirm(
-                username=username,
-                code=form.cleaned_data["code"],
-                address=client_address(request),
-                kind=DeviceKind.WEB,
-                user_agent=user_agent(request),
-            )
-        except TooManyAttempts as throttled:
-            return throttled_page(request, throttled)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            browser_sign_in(request, signed_in)
-            request.session.pop(PENDING_REGISTRATION_KEY, None)
-            # Shown in this answer only: the codes are never stored in plain text anywhere.
-            return render(
-                request,
-                "accounts/recovery_codes.html",
-                {"codes": signed_in.recovery_codes, "continue_url": reverse("households:welcome")},
-            )
+    signed_in = browser_signed_in_by_code(
+        request, form, functools.partial(services.registration_confirm, username=username)
+    )
+    if isinstance(signed_in, HttpResponse):
+        return signed_in
+    if signed_in is not None:
+        request.session.pop(PENDING_REGISTRATION_KEY, None)
+        # Shown in this answer only: the codes are never stored in plain text anywhere.
+        return render(
+            request,
+            "accounts/recovery_codes.html",
+            {"codes": signed_in.recovery_codes, "continue_url": reverse("households:welcome")},
+        )
     status = 400 if form.errors else 200
     return render(
         request,

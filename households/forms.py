@@ -34,18 +34,25 @@ class RegisterForm(forms.Form):
 # --- Household and account pages --------------------------------------------------------------
 
 
-class HouseholdSettingsForm(forms.Form):
-    """The household settings the owner can change."""
+class HouseholdCalendarForm(forms.Form):
+    """Currency, time zone and period start day: set at first run, changed in the settings."""
 
-    name = forms.CharField(max_length=80, error_messages={"required": "Name the household."})
     currency = forms.CharField(max_length=3, min_length=3, help_text="ISO 4217 code, like EUR.")
     timezone = forms.CharField(max_length=64, help_text="IANA name, like Europe/Berlin.")
     period_start_day = forms.TypedChoiceField(
         choices=[(str(day), str(day)) for day in range(1, 29)],
         coerce=int,
         error_messages={"invalid_choice": "Pick a day from 1 to 28."},
+        help_text="The day each budget period begins, like a payday.",
     )
+
+
+class HouseholdSettingsForm(HouseholdCalendarForm):
+    """The household settings the owner can change."""
+
+    name = forms.CharField(max_length=80, error_messages={"required": "Name the household."})
     allowance_mode = forms.ChoiceField(choices=AllowanceMode.choices)
+    field_order = ["name", "currency", "timezone", "period_start_day", "allowance_mode"]
 
 
 class DisplayNameForm(forms.Form):
@@ -63,14 +70,7 @@ class CodeForm(forms.Form):
     )
 
 
-class FirstRunForm(forms.Form):
+class FirstRunForm(HouseholdCalendarForm):
     """The one set-up screen after registration: settings and the two default funnels' limits."""
 
-    currency = forms.CharField(max_length=3, min_length=3, help_text="ISO 4217 code, like EUR.")
     timezone = forms.CharField(max_length=64, help_text="Suggested from this browser.")
-    period_start_day = forms.TypedChoiceField(
-        choices=[(str(day), str(day)) for day in range(1, 29)],
-        coerce=int,
-        error_messages={"invalid_choice": "Pick a day from 1 to 28."},
-        help_text="The day each budget period begins, like a payday.",
-    )

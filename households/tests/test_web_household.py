@@ -207,7 +207,13 @@ def test_regenerate_recovery_codes_needs_a_current_code(client, alice):
     old = recovery_codes_reset(user=alice)
     response = client.post("/account/recovery-codes/", {"codes-code": "000000"})
     assert response.status_code == 422
-    assert "That code is not right." in response.content.decode()
+    content = response.content.decode()
+    assert "That code is not right." in content
+    # The error sits under the code field it belongs to, and the field points at it.
+    assert 'name="codes-code"' in content
+    assert 'aria-invalid="true" aria-describedby="codes-errors"' in content
+    assert 'id="codes-errors"' in content
+    assert 'aria-describedby="reenrol-errors"' not in content
 
     response = client.post("/account/recovery-codes/", {"codes-code": current_code(device)})
     assert response.status_code == 200

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.test import Client
 from django_otp.oath import totp
@@ -101,6 +102,15 @@ def stranger(make_member) -> User:
 def alice(client, user) -> User:
     """`user`, signed in on the test `client` (a browser session, as the pages see it)."""
     client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def staff(user) -> User:
+    """`user` (the owner of alice's household) made staff, not superuser, with every permission."""
+    user.is_staff = True
+    user.save()
+    user.user_permissions.set(Permission.objects.all())
     return user
 
 

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from accounts.models import User
@@ -18,15 +17,6 @@ from funnels.tests.factories import FunnelFactory, SpendingFactory
 pytestmark = pytest.mark.django_db
 
 SPENT_AT = datetime(2026, 3, 10, 12, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def staff(user) -> User:
-    """The owner of alice's household, made staff (not superuser) with every permission."""
-    user.is_staff = True
-    user.save()
-    user.user_permissions.set(Permission.objects.all())
-    return user
 
 
 @pytest.fixture

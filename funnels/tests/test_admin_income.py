@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.tests.factories import totp_code, totp_device
 from funnels import income as income_services
 from funnels.models import Income, IncomeTombstone
 
@@ -16,18 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff_client(user) -> Client:
-    """alice, staff (not superuser) with every permission, signed in with a TOTP code."""
-    user.is_staff = True
-    user.save()
-    user.user_permissions.set(Permission.objects.all())
-    client = Client()
-    device = TOTPDevice.objects.filter(user=user).first() or totp_device(user)
-    response = client.post(
-        "/login/", {"username": user.username, "code": totp_code(device), "next": "/admin/"}
-    )
-    assert response["Location"] == "/admin/"
-    return client
+def staff_client(staff, admin_client_for) -> Client:
+    """alice, staff (not superuser) with every permission, signed in to the admin."""
+    return admin_client_for(staff)
 
 
 def test_staff_see_only_their_households_income(staff_client, user, stranger):

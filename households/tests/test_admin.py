@@ -40,17 +40,6 @@ def _sent_to_login(client: Client) -> bool:
     )
 
 
-@pytest.fixture
-def staff(user) -> User:
-    """The owner of alice's household, made staff (not superuser) with every permission."""
-    from django.contrib.auth.models import Permission
-
-    user.is_staff = True
-    user.save()
-    user.user_permissions.set(Permission.objects.all())
-    return user
-
-
 def test_admin_sends_visitors_to_the_totp_login(client):
     response = client.get("/admin/", follow=True)
     assert response.redirect_chain[-1][0] == "/login/?next=%2Fadmin%2F"

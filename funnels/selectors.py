@@ -127,11 +127,13 @@ def recent_spendings(
     the query needs no join, and each spending gets its funnel object from the list)."""
     start, end = period.bounds(user.household.tzinfo)
     by_id = {funnel.pk: funnel for funnel in funnels}
+    # Limit, then join: the newest `limit` ids come from the (funnel, spent_at) index alone, and
+    # only those rows meet the users table (joining first let the planner scan every user).
+    newest = Spending.objects.filter(funnel_id__in=by_id).between(start, end).newest_first()
     recent = list(
-        Spending.objects.filter(funnel_id__in=by_id)
-        .between(start, end)
+        Spending.objects.filter(pk__in=newest.values("pk")[:limit])
         .select_related("created_by")
-        .newest_first()[:limit]
+        .newest_first()
     )
     for spending in recent:
         spending.funnel = by_id[spending.funnel_id]

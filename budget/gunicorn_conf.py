@@ -23,6 +23,9 @@ if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
 
 bind = os.environ.get("BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+# A PDF export of its largest size (2,000 rows) takes WeasyPrint 20–50 s on a small box: past
+# gunicorn's default 30 s the worker would be killed halfway (GUNICORN_TIMEOUT to change it).
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # The app logs one JSON line per request (budget.observability); gunicorn's access log would
 # add a second, plain-text line holding the raw path (invite codes, re-enrolment tokens).

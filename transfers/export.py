@@ -16,7 +16,7 @@ from decimal import Decimal
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 
 from funnels import allowance
 from funnels.models import Income, Spending
@@ -113,45 +113,61 @@ def export_range(
     raise ValueError(f"unknown range {choice!r}")
 
 
-def _spendings(user: User, span: DateRange) -> Iterable[Spending]:
+def _spendings(user: User, span: DateRange) -> QuerySet[Spending]:
     start, end = span.bounds(user.household.tzinfo)
     rows = Spending.objects.visible_to(user)
     if start:
         rows = rows.filter(spent_at__gte=start)
     if end:
         rows = rows.filter(spent_at__lt=end)
-    return rows.select_related("funnel", "created_by").order_by("spent_at", "created_at", "id")
+    return rows.order_by("spent_at", "created_at", "id")
 
 
-def _incomes(user: User, span: DateRange) -> Iterable[Income]:
+def _incomes(user: User, span: DateRange) -> QuerySet[Income]:
     start, end = span.bounds(user.household.tzinfo)
     rows = Income.objects.visible_to(user)
     if start:
         rows = rows.filter(received_at__gte=start)
     if end:
         rows = rows.filter(received_at__lt=end)
-    return rows.select_related("received_by").order_by("received_at", "created_at", "id")
+    return rows.order_by("received_at", "created_at", "id")
 
 
-def _spending_rows(spendings: Iterable[Spending]) -> Iterator[ExportRow]:
-    for s in spendings:
-        member = s.created_by.name if s.created_by else FORMER_MEMBER
-        yield ExportRow(s.spent_at, SPENDING, s.funnel.name, s.amount, member, s.note)
+# Plain tuples, names joined in SQL: building model instances (and converting their ids) cost
+# nine tenths of the export's time.
+SPENDING_COLUMNS = (
+    "spent_at",
+    "funnel__name",
+    "amount",
+    "created_by__display_name",
+    "created_by__username",
+    "note",
+)
+INCOME_COLUMNS = (
+    "received_at",
+    "source",
+    "amount",
+    "received_by__display_name",
+    "received_by__username",
+    "note",
+)
 
 
-def _income_rows(incomes: Iterable[Income]) -> Iterator[ExportRow]:
-    for i in incomes:
-        member = i.received_by.name if i.received_by else FORMER_MEMBER
-        yield ExportRow(i.received_at, INCOME, i.source, i.amount, member, i.note)
+def _tuple_rows(rows: QuerySet, columns: tuple[str, ...], kind: str) -> Iterator[ExportRow]:
+    """Export rows of a queryset; a member who left (no user any more) is "former member"."""
+    for at, label, amount, display_name, username, note in rows.values_list(*columns).iterator(
+        chunk_size=CHUNK
+    ):
+        yield ExportRow(at, kind, label, amount, display_name or username or FORMER_MEMBER, note)
 
 
 def export_rows(*, user: User, span: DateRange, kind: str = ALL) -> Iterator[ExportRow]:
     """What the member can see in the range, oldest first, streamed from the database."""
     streams: list[Iterator[ExportRow]] = []
     if kind in (ALL, SPENDING):
-        streams.append(_spending_rows(_spendings(user, span).iterator(chunk_size=CHUNK)))
+        streams.append(_tuple_rows(_spendings(user, span), SPENDING_COLUMNS, SPENDING))
     if kind in (ALL, INCOME):
-        streams.append(_income_rows(_incomes(user, span).iterator(chunk_size=CHUNK)))
+        streams.append(_tuple_rows(_incomes(user, span), INCOME_COLUMNS, INCOME))
     return heapq.merge(*streams, key=lambda row: row.at)
 
 

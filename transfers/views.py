@@ -11,7 +11,7 @@ from transfers import export
 from transfers.forms import ExportForm
 from transfers.suggest import funnel_suggest
 
-PDF_ROW_LIMIT = 5000
+PDF_ROW_LIMIT = 2000  # about 40 pages; WeasyPrint lays out a table row in 10–25 ms
 NOTE_LIMIT = 200
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -90,6 +91,29 @@ def test_a_hostile_funnel_name_and_member_name_are_guarded(client, alice):
     spend(alice, "1.00", at(3, 1), funnel=funnel)
     (row,) = read_csv(client.get("/export/csv/?range=all"))
     assert (row["funnel"], row["member"]) == ("'=1+1", "'@admin")
+
+
+def test_member_column_names_each_member_and_a_former_one(client, alice, member):
+    shared = Funnel.objects.create(
+        household=alice.household, name="House", monthly_limit=Decimal("100.00")
+    )
+    alice.display_name = "Alice A."
+    alice.save()
+    member.display_name = ""
+    member.save()
+    spend(alice, "1.00", at(3, 1), funnel=shared)
+    spend(member, "2.00", at(3, 2), funnel=shared)
+    gone = spend(member, "3.00", at(3, 3), funnel=shared)
+    gone.created_by = None  # what deleting that member's account leaves on a shared funnel
+    gone.save()
+    earn(member, "4.00", at(3, 4))
+    rows = read_csv(client.get("/export/csv/?range=all"))
+    assert [(r["amount"], r["funnel"], r["member"]) for r in rows] == [
+        ("1.00", "House", "Alice A."),
+        ("2.00", "House", member.username),
+        ("3.00", "House", "former member"),
+        ("4.00", "Salary", member.username),
+    ]
 
 
 @pytest.mark.parametrize(

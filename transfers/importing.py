@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 BATCH = 2000
 SKIP = None
+# A preview holds the whole file's rows: it is kept this long, then the daily job deletes it.
+BATCH_KEPT_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -153,3 +155,11 @@ def import_confirm(
     batch.confirmed_at = timezone.now()
     batch.save(update_fields=["confirmed_at"])
     return ConfirmResult(created=len(spendings) + len(incomes), skipped=skipped)
+
+
+def stale_import_batches_delete() -> int:
+    """Daily job: delete the previews made more than BATCH_KEPT_DAYS ago, confirmed or not
+    (the keys of imported lines stay, so a re-import still adds nothing). Returns how many."""
+    cutoff = timezone.now() - timedelta(days=BATCH_KEPT_DAYS)
+    deleted, _ = ImportBatch.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -77,8 +77,9 @@ def import_review(request: AuthenticatedHttpRequest, pk: uuid.UUID) -> HttpRespo
         except ImportFileError as problem:
             error = str(problem)
         else:
+            entries = "entry" if result.created == 1 else "entries"
             messages.success(
-                request, f"Imported {result.created} entries; {result.skipped} skipped."
+                request, f"Imported {result.created} {entries}; {result.skipped} skipped."
             )
             return redirect("funnels:spending-list")
     context = {"batch": batch, "funnels": funnels, "error": error, "skip": SKIP}

@@ -184,7 +184,7 @@ def test_preview_holds_at_most_20_rows_with_totals_of_all(client, alice):
     for day in range(1, 26):
         spend(alice, "1.00", at(1, day))
     content = client.get("/export/?range=all").content.decode()
-    assert content.count('<tr class="spending">') == export.PREVIEW_ROWS
+    assert content.count('<tr class="entry-spending">') == export.PREVIEW_ROWS
     assert "25.00" in content
     assert "The first 20 of 25 rows" in content
 

@@ -9,7 +9,7 @@
   var asked = 0;
 
   function mark(funnelId) {
-    document.querySelectorAll("button.spend").forEach(function (button) {
+    document.querySelectorAll("button[name=funnel]").forEach(function (button) {
       var on = funnelId !== null && button.value === funnelId;
       button.classList.toggle("suggested", on);
       if (on) button.setAttribute("data-suggested", "true");

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -130,3 +131,21 @@ def test_backup_page_downloads_the_household(signed_in_page, user, time_machine)
     assert [s["amount"] for s in document["spendings"]] == ["7.70"]
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "backup-phone.png"), full_page=True)
+
+
+def test_typing_a_note_outlines_the_likely_funnels_button(signed_in_page, user, time_machine):
+    moment = frozen_moment()
+    time_machine.move_to(moment, tick=True)
+    misc = Funnel.objects.get(owner=user, name="Misc")
+    for days in (1, 2):
+        SpendingFactory(funnel=misc, created_by=user, amount=Decimal("2.40"),
+                        spent_at=moment - timedelta(days=days), note="Bus ticket")  # fmt: skip
+    page = signed_in_page(user)
+    page.goto("/")
+    button = page.get_by_role("button", name="Spend from Misc")
+    page.get_by_text("Add a note or another date").click()
+    page.locator("#note").fill("bus to work")
+    expect(button).to_have_class(re.compile(r"\bsuggested\b"))
+    assert page.locator("button.suggested").count() == 1
+    page.locator("#note").fill("business lunch")  # "bus" is a word, not a prefix
+    expect(page.locator("button.suggested")).to_have_count(0)

@@ -163,8 +163,12 @@ class PeriodClose(models.Model):
 
 class SpendingQuerySet(models.QuerySet["Spending"]):
     def visible_to(self, user: User) -> SpendingQuerySet:
-        """Spendings from funnels the member can see."""
-        return self.filter(visible_to_q(user, prefix="funnel__"))
+        """Spendings from funnels the member can see.
+
+        The funnels are a subquery, not a join: the planner can then walk the `spending_newest`
+        index newest first and stop at a page, instead of sorting every visible spending.
+        """
+        return self.filter(funnel_id__in=Funnel.objects.visible_to(user).values("pk"))
 
     def between(self, start: datetime, end: datetime) -> SpendingQuerySet:
         """Spendings with start <= spent_at < end."""
@@ -200,6 +204,8 @@ class Spending(models.Model):
             # with the amount in the index the sums never read the table (index-only scans).
             models.Index(fields=["funnel", "spent_at", "amount"], name="spending_funnel_spent_amt"),
             models.Index(fields=["updated_at"], name="spending_updated_at"),
+            # Newest first across funnels: the history and the spendings/ API stop at a page.
+            models.Index(fields=["spent_at", "created_at"], name="spending_newest"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -113,24 +113,22 @@ def export_range(
     raise ValueError(f"unknown range {choice!r}")
 
 
-def _spendings(user: User, span: DateRange) -> QuerySet[Spending]:
+def _in_range(rows: QuerySet, moment: str, user: User, span: DateRange) -> QuerySet:
+    """Rows whose `moment` field falls on the range's local days, oldest first."""
     start, end = span.bounds(user.household.tzinfo)
-    rows = Spending.objects.visible_to(user)
     if start:
-        rows = rows.filter(spent_at__gte=start)
+        rows = rows.filter(**{f"{moment}__gte": start})
     if end:
-        rows = rows.filter(spent_at__lt=end)
-    return rows.order_by("spent_at", "created_at", "id")
+        rows = rows.filter(**{f"{moment}__lt": end})
+    return rows.order_by(moment, "created_at", "id")
+
+
+def _spendings(user: User, span: DateRange) -> QuerySet[Spending]:
+    return _in_range(Spending.objects.visible_to(user), "spent_at", user, span)
 
 
 def _incomes(user: User, span: DateRange) -> QuerySet[Income]:
-    start, end = span.bounds(user.household.tzinfo)
-    rows = Income.objects.visible_to(user)
-    if start:
-        rows = rows.filter(received_at__gte=start)
-    if end:
-        rows = rows.filter(received_at__lt=end)
-    return rows.order_by("received_at", "created_at", "id")
+    return _in_range(Income.objects.visible_to(user), "received_at", user, span)
 
 
 # Plain tuples, names joined in SQL: building model instances (and converting their ids) cost

@@ -62,6 +62,15 @@ class SpendingForm(forms.Form):
     )
     note = forms.CharField(max_length=200, required=False, strip=True)
     spent_at = forms.DateTimeField(required=False, input_formats=DATETIME_INPUT_FORMATS)
+    # Set by the page script on every tap (SPEC §11.2): the spending's id, so a retry or a
+    # replay from the offline queue saves it once, and the moment of the tap (ISO 8601 with
+    # offset), the spending's time when no other is given, however late the queue is sent.
+    client_id = forms.UUIDField(
+        required=False, error_messages={"invalid": "The spending's id is not valid."}
+    )
+    made_at = forms.DateTimeField(
+        required=False, error_messages={"invalid": "The time of the spending is not valid."}
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -79,6 +88,8 @@ class SpendingEditForm(SpendingForm):
         input_formats=DATETIME_INPUT_FORMATS,
         error_messages={"required": "Enter the date and time.", "invalid": "Enter a valid date."},
     )
+    client_id = None
+    made_at = None
 
 
 class HistoryFilterForm(forms.Form):

@@ -71,7 +71,7 @@
       if (!preview) return;
       preview.hidden = !show;
       if (show) {
-        var after = Number(row.getAttribute("data-daily-cents")) - cents;
+        var after = Number(row.getAttribute("data-daily-cents")) - pendingFor(row.getAttribute("data-funnel")) - cents;
         var output = preview.querySelector("[data-preview]");
         output.textContent = formatCents(after);
         output.classList.toggle("negative", after < 0);
@@ -130,7 +130,16 @@
     var status = event.detail.xhr ? event.detail.xhr.status : 0;
     // The form itself (a funnel button) or its Income button, which posts elsewhere.
     if (source && source.closest && source.closest("#entry")) {
-      if (status === 200) {
+      if (status === 202) {
+        // Kept by the service worker for later (no network): say so, and show it as pending.
+        var saved = document.createElement("p");
+        saved.className = "saved";
+        saved.textContent = "No connection: kept on this device, sent when you are back online.";
+        clearToast();
+        document.getElementById("toast").replaceChildren(saved);
+        armToast();
+        clearEntry();
+      } else if (status === 200) {
         clearEntry();
       } else if (status === 422) {
         var amount = document.getElementById("amount");
@@ -161,6 +170,7 @@
   });
 
   document.addEventListener("htmx:afterSettle", function () {
+    showPending();
     updatePreview();
     armToast();
     if (refocusAmount) {
@@ -219,6 +229,132 @@
         // No offline page then; the app itself works the same.
       });
     });
+  }
+
+  // The offline queue (SPEC §11.2). The service worker keeps spendings saved without a network
+  // in Workbox's queue and sends each page the list ({type: "pending", items, blockedBy}); this
+  // page shows them as pending and counts them in its figures until they are sent.
+  var pending = { items: [], blockedBy: "" };
+
+  function pendingFor(funnel) {
+    var sum = 0;
+    pending.items.forEach(function (item) {
+      var cents = parseCents(item.amount);
+      if (cents !== null && (funnel === null || item.funnel === funnel)) sum += cents;
+    });
+    return sum;
+  }
+
+  function pendingRow(item) {
+    var row = document.createElement("li");
+    row.className = "spending pending";
+    var funnel = document.getElementById("funnel-" + item.funnel);
+    var emoji = document.createElement("span");
+    emoji.className = "emoji";
+    emoji.setAttribute("aria-hidden", "true");
+    emoji.textContent = funnel ? funnel.querySelector(".emoji").textContent : "";
+    var what = document.createElement("span");
+    what.className = "what";
+    var amount = document.createElement("strong");
+    amount.className = "amount";
+    amount.textContent = formatCents(parseCents(item.amount) || 0);
+    what.append(amount, " " + (funnel ? funnel.querySelector(".label").textContent : ""));
+    var small = document.createElement("small");
+    var made = new Date(item.made_at);
+    var when = isNaN(made) ? "" : made.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + " · ";
+    small.textContent = when + "pending: not sent yet" + (item.note ? " · " + item.note : "");
+    what.append(small);
+    row.append(emoji, what);
+    return row;
+  }
+
+  function showPending() {
+    document.querySelectorAll("[data-cents][data-pending-funnel], [data-cents][data-pending-total]").forEach(function (figure) {
+      var total = figure.hasAttribute("data-pending-total");
+      var cents = Number(figure.getAttribute("data-cents")) - pendingFor(total ? null : figure.getAttribute("data-pending-funnel"));
+      figure.textContent = formatCents(cents);
+      figure.classList.toggle("negative", cents < 0);
+    });
+    var list = document.querySelector("#recent .spendings");
+    var status = document.getElementById("pending-status");
+    if (!list || !status) return;
+    list.querySelectorAll(".pending").forEach(function (row) { row.remove(); });
+    pending.items.forEach(function (item) { list.prepend(pendingRow(item)); });
+    var empty = list.querySelector(".empty");
+    if (empty) empty.hidden = pending.items.length > 0;
+    var count = pending.items.length;
+    var noun = count === 1 ? "pending spending" : "pending spendings";
+    // Said again only when it changes (the worker reports after every try).
+    var said = count + " " + pending.blockedBy;
+    if (status.getAttribute("data-said") === said) return;
+    status.setAttribute("data-said", said);
+    status.hidden = count === 0;
+    if (count === 0) {
+      status.replaceChildren();
+    } else if (pending.blockedBy === "signin") {
+      var link = document.createElement("a");
+      link.href = status.getAttribute("data-login-url");
+      link.textContent = "Sign in";
+      status.replaceChildren(link, " to send " + count + " " + noun + ".");
+    } else {
+      status.textContent = count + " " + noun + " kept on this device, sent when you are back online.";
+    }
+  }
+
+  function refused(item) {
+    var errors = document.getElementById("entry-errors");
+    if (!errors) return;
+    var message = document.createElement("p");
+    message.className = "error";
+    message.textContent = "The spending of " + item.amount + " kept offline was refused by the server and not saved.";
+    errors.replaceChildren(message);
+  }
+
+  // A page fresh from the server hands the worker its CSRF token (a sign-in rotates it); the
+  // copy shown offline must not, its token may be stale.
+  function csrfToken() {
+    var copy = document.getElementById("last-seen");
+    if (copy && !copy.hidden) return null;
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"] || null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function sendPending() {
+    if (!("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.active) registration.active.postMessage({ type: "send", csrf: csrfToken() });
+    });
+  }
+
+  // Every tap carries the spending's id and the moment of the tap, so that a retry, or the
+  // queue sent hours later, saves it once and at the time it was made.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var source = event.detail.elt;
+    var form = source && source.closest ? source.closest("#entry") : null;
+    if (!form || event.detail.path !== form.getAttribute("hx-post")) return;
+    if (!window.crypto || !crypto.randomUUID) return;
+    var parameters = event.detail.parameters;
+    var extra = { client_id: crypto.randomUUID(), made_at: new Date().toISOString() };
+    Object.keys(extra).forEach(function (name) {
+      if (typeof parameters.set === "function") parameters.set(name, extra[name]);
+      else parameters[name] = extra[name];
+    });
+  });
+
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      var data = event.data || {};
+      if (data.type !== "pending") return;
+      pending = { items: data.items || [], blockedBy: data.blockedBy || "" };
+      showPending();
+      updatePreview();
+      if (data.refused) refused(data.refused);
+    });
+    window.addEventListener("online", sendPending);
+    document.addEventListener("DOMContentLoaded", sendPending);
   }
 
   window.Funnels = { parseCents: parseCents, formatCents: formatCents };

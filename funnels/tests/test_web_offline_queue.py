@@ -30,7 +30,7 @@ def entry(funnel: Funnel, client_id: uuid.UUID, amount: str = "12,50", **extra: 
         "amount": amount,
         "funnel": str(funnel.pk),
         "client_id": str(client_id),
-        "made_at": "2026-03-04T05:06:07.890Z",
+        "made_at": "2026-03-04T05:06:07.890Z",  # set by the worker when it queues one
         **extra,
     }
 

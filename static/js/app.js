@@ -329,19 +329,16 @@
     });
   }
 
-  // Every tap carries the spending's id and the moment of the tap, so that a retry, or the
-  // queue sent hours later, saves it once and at the time it was made.
+  // Every tap carries the spending's id, so that a retry, or the offline queue sent hours later,
+  // saves it once (the worker adds the moment of the tap when it queues it).
   document.addEventListener("htmx:configRequest", function (event) {
     var source = event.detail.elt;
     var form = source && source.closest ? source.closest("#entry") : null;
     if (!form || event.detail.path !== form.getAttribute("hx-post")) return;
     if (!window.crypto || !crypto.randomUUID) return;
     var parameters = event.detail.parameters;
-    var extra = { client_id: crypto.randomUUID(), made_at: new Date().toISOString() };
-    Object.keys(extra).forEach(function (name) {
-      if (typeof parameters.set === "function") parameters.set(name, extra[name]);
-      else parameters[name] = extra[name];
-    });
+    if (typeof parameters.set === "function") parameters.set("client_id", crypto.randomUUID());
+    else parameters.client_id = crypto.randomUUID();
   });
 
   if ("serviceWorker" in navigator) {

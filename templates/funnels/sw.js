@@ -105,10 +105,13 @@ async function spendingPost(request) {
   try {
     return await fetch(request);
   } catch (error) {
-    const form = new URLSearchParams(await copy.clone().text());
+    const form = new URLSearchParams(await copy.text());
     // Only what the page script sent (with its client id) can be sent again exactly once.
     if (!form.get("client_id") || !form.get("funnel")) return Response.error();
-    await queue.pushRequest({ request: copy, metadata: pendingOf(form) });
+    // Sent later, it is still dated when it was made (by this device's clock, the only one at hand).
+    form.set("made_at", new Date().toISOString());
+    const queued = new Request(copy.url, { method: "POST", headers: copy.headers, body: form, credentials: "same-origin" });
+    await queue.pushRequest({ request: queued, metadata: pendingOf(form) });
     if (blockedBy !== "signin") blockedBy = "offline";
     await tellPages();
     // 202, nothing to swap: the page shows it as pending (static/js/app.js).

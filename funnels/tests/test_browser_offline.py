@@ -8,6 +8,7 @@ No test depends on today's date: the figures are compared with the page's own be
 from __future__ import annotations
 
 import re
+import time
 from decimal import Decimal
 
 import pytest
@@ -158,3 +159,23 @@ def test_spendings_kept_while_signed_out_are_sent_after_signing_in(signed_in_pag
     expect(page.locator("#recent .spending .amount")).to_have_count(3)
     page.wait_for_timeout(500)
     assert Spending.objects.count() == 3
+
+
+def test_with_no_page_open_background_sync_sends_the_queue(signed_in_page, user, console):
+    page = controlled_dashboard(signed_in_page, user, console)
+    context = page.context
+    assert context.service_workers[0].evaluate("'sync' in self.registration") is True
+    context.set_offline(True)
+    page.fill("#amount", "4")
+    page.get_by_role("button", name="Spend from Food").click()
+    expect(page.locator("#recent .pending")).to_have_count(1)
+    page.close()
+    time.sleep(1)
+    assert not Spending.objects.exists()
+
+    context.set_offline(False)  # no page to say so: only the worker's sync event can send it
+    for _ in range(150):
+        if Spending.objects.exists():
+            break
+        time.sleep(0.1)
+    assert Spending.objects.get().amount == Decimal("4.00")

@@ -71,10 +71,23 @@ class SpendingForm(forms.Form):
     made_at = forms.DateTimeField(
         required=False, error_messages={"invalid": "The time of the spending is not valid."}
     )
+    # Who typed it (the dashboard's hidden field): a queued spending is never saved as another
+    # member who signed in on the same device meanwhile.
+    member = forms.CharField(required=False, max_length=150)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["funnel"].queryset = Funnel.objects.visible_to(user)
+
+    def clean_member(self) -> str:
+        member = self.cleaned_data.get("member", "")
+        if member and member != self.user.username:
+            raise ValidationError(
+                f"Typed while {member} was signed in: sign in as {member} to save it.",
+                code="other_member",
+            )
+        return member
 
     def clean_amount(self) -> Decimal:
         # Only parsing here: that it is more than zero is the model's rule (Spending.clean).
@@ -90,6 +103,7 @@ class SpendingEditForm(SpendingForm):
     )
     client_id = None
     made_at = None
+    member = None
 
 
 class HistoryFilterForm(forms.Form):

@@ -81,6 +81,7 @@ def _draft_form(request: HttpRequest, draft: dict[str, str]) -> SpendingForm:
 DRAFT_FIELDS = ("amount", "funnel", "note", "spent_at")
 # Set by the service worker on what it sends from its offline queue (templates/funnels/sw.js).
 QUEUED_HEADER = "X-Funnels-Queued"
+OTHER_MEMBER_HEADER = "X-Funnels-Other-Member"
 
 
 def keeps_draft(view: View) -> View:
@@ -123,7 +124,11 @@ def spending_create(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc))
     if spending is None:
         # 422 for both: htmx is configured (base.html) to swap 422 answers.
-        return _dashboard(request, form=form, fragment="entry-errors", status=422)
+        response = _dashboard(request, form=form, fragment="entry-errors", status=422)
+        if form.has_error("member", "other_member"):
+            # The offline queue keeps it for that member (templates/funnels/sw.js).
+            response[OTHER_MEMBER_HEADER] = form.data.get("member", "")
+        return response
     saved = _saved_message(request, spending)
     if not request.htmx:
         messages.success(request, saved)

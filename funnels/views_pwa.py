@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from funnels.views import QUEUED_HEADER
+from funnels.views import OTHER_MEMBER_HEADER, QUEUED_HEADER
 
 # What the service worker keeps for offline use (besides the offline page itself).
 OFFLINE_ASSETS = (
@@ -76,6 +76,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
             "spending_url": reverse("funnels:spending-create"),
             "logout_url": reverse("accounts:logout"),
             "queued_header": QUEUED_HEADER,
+            "other_member_header": OTHER_MEMBER_HEADER,
         },
         content_type="text/javascript; charset=utf-8",
     )

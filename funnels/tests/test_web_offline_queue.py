@@ -16,7 +16,8 @@ from django.test import Client
 
 from accounts.web import KEPT_DRAFT_KEY
 from funnels.models import Funnel, Spending
-from funnels.views import QUEUED_HEADER
+from funnels.tests.factories import FunnelFactory
+from funnels.views import OTHER_MEMBER_HEADER, QUEUED_HEADER
 
 pytestmark = pytest.mark.django_db
 
@@ -136,7 +137,7 @@ def test_dashboard_carries_the_time_it_was_seen_hidden_and_its_figures_in_cents(
     assert re.search(
         rf'id="pad-daily-{food.pk}" data-cents="-?\d+" data-pending-funnel="{food.pk}"', content
     )
-    assert 'id="pending-status" role="status" data-login-url="/login/?next=/" hidden' in content
+    assert 'data-member="alice" data-login-url="/login/?next=/" hidden>' in content
 
 
 def test_worker_loads_the_vendored_workbox_from_this_origin(client):
@@ -157,3 +158,27 @@ def test_worker_loads_the_vendored_workbox_from_this_origin(client):
     assert "MIT" in (WORKBOX / "README.md").read_text()
     assert "Permission is hereby granted" in (WORKBOX / "LICENSE").read_text()
     assert "7.4.1" in (WORKBOX / "README.md").read_text()
+
+
+def test_a_spending_typed_by_another_member_is_not_saved_as_this_one(client, food, member):
+    # alice's phone queued it; bob signed in on that phone before the queue was sent.
+    bob = Client()
+    bob.force_login(member)
+    shared = FunnelFactory(household=member.household, owner=None, name="House")
+    response = bob.post(
+        CREATE, entry(shared, uuid.uuid4(), member="alice"), **HX, headers={QUEUED_HEADER: "1"}
+    )
+    assert response.status_code == 422
+    assert response[OTHER_MEMBER_HEADER] == "alice"
+    assert "sign in as alice to save it" in response.content.decode()
+    assert not Spending.objects.exists()
+    # alice's own page names alice: saved.
+    response = client.post(CREATE, entry(shared, uuid.uuid4(), member="alice"), **HX)
+    assert response.status_code == 200
+    assert OTHER_MEMBER_HEADER not in response
+    assert Spending.objects.get().created_by.username == "alice"
+
+
+def test_the_dashboard_form_names_who_typed_it(client, alice):
+    content = client.get("/").content.decode()
+    assert '<input type="hidden" name="member" value="alice">' in content

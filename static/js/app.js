@@ -234,11 +234,24 @@
   // The offline queue (SPEC §11.2). The service worker keeps spendings saved without a network
   // in Workbox's queue and sends each page the list ({type: "pending", items, blockedBy}); this
   // page shows them as pending and counts them in its figures until they are sent.
-  var pending = { items: [], blockedBy: "" };
+  var pending = { items: [], blockedBy: "", waitsFor: "" };
+
+  // Only what the member signed in on this page typed is shown and counted here.
+  function pendingMine(mine) {
+    var status = document.getElementById("pending-status");
+    var me = status ? status.getAttribute("data-member") : "";
+    return pending.items.filter(function (item) {
+      return (!item.member || item.member === me) === mine;
+    });
+  }
+
+  function plural(count) {
+    return count + (count === 1 ? " pending spending" : " pending spendings");
+  }
 
   function pendingFor(funnel) {
     var sum = 0;
-    pending.items.forEach(function (item) {
+    pendingMine(true).forEach(function (item) {
       var cents = parseCents(item.amount);
       if (cents !== null && (funnel === null || item.funnel === funnel)) sum += cents;
     });
@@ -278,27 +291,31 @@
     var list = document.querySelector("#recent .spendings");
     var status = document.getElementById("pending-status");
     if (!list || !status) return;
+    var mine = pendingMine(true);
+    var others = pendingMine(false);
     list.querySelectorAll(".pending").forEach(function (row) { row.remove(); });
-    pending.items.forEach(function (item) { list.prepend(pendingRow(item)); });
+    mine.forEach(function (item) { list.prepend(pendingRow(item)); });
     var empty = list.querySelector(".empty");
-    if (empty) empty.hidden = pending.items.length > 0;
-    var count = pending.items.length;
-    var noun = count === 1 ? "pending spending" : "pending spendings";
+    if (empty) empty.hidden = mine.length > 0;
     // Said again only when it changes (the worker reports after every try).
-    var said = count + " " + pending.blockedBy;
+    var said = [mine.length, others.length, pending.blockedBy, pending.waitsFor].join(" ");
     if (status.getAttribute("data-said") === said) return;
     status.setAttribute("data-said", said);
-    status.hidden = count === 0;
-    if (count === 0) {
-      status.replaceChildren();
-    } else if (pending.blockedBy === "signin") {
+    status.hidden = mine.length + others.length === 0;
+    var parts = [];
+    if (mine.length && pending.blockedBy === "signin") {
       var link = document.createElement("a");
       link.href = status.getAttribute("data-login-url");
       link.textContent = "Sign in";
-      status.replaceChildren(link, " to send " + count + " " + noun + ".");
-    } else {
-      status.textContent = count + " " + noun + " kept on this device, sent when you are back online.";
+      parts.push(link, " to send " + plural(mine.length) + ".");
+    } else if (mine.length) {
+      parts.push(plural(mine.length) + " kept on this device, sent when you are back online.");
     }
+    if (others.length) {
+      var who = pending.waitsFor || others[0].member;
+      parts.push((parts.length ? " " : "") + plural(others.length) + " typed by " + who + " on this device " + (others.length === 1 ? "waits" : "wait") + " until " + who + " signs in here.");
+    }
+    status.replaceChildren.apply(status, parts);
   }
 
   function refused(item) {
@@ -345,7 +362,7 @@
     navigator.serviceWorker.addEventListener("message", function (event) {
       var data = event.data || {};
       if (data.type !== "pending") return;
-      pending = { items: data.items || [], blockedBy: data.blockedBy || "" };
+      pending = { items: data.items || [], blockedBy: data.blockedBy || "", waitsFor: data.waitsFor || "" };
       showPending();
       updatePreview();
       if (data.refused) refused(data.refused);

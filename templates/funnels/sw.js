@@ -13,13 +13,16 @@ const DASHBOARD_URL = "/";
 const SPENDING_URL = "{{ spending_url }}";
 const LOGOUT_URL = "{{ logout_url }}";
 const QUEUED_HEADER = "{{ queued_header }}";
+const OTHER_MEMBER_HEADER = "{{ other_member_header }}";
 const ASSETS = [{% for asset in assets %}"{{ asset }}", {% endfor %}OFFLINE_URL];
 
 // The newest CSRF token a freshly loaded page handed over: a sign-in rotates the token, so a
 // spending queued before it would be refused with the one it was typed with.
 let csrfToken = null;
-// "offline" (the last try found no network), "signin" (the session ended) or "" (all sent).
+// "offline" (the last try found no network), "signin" (the session ended), "member" (another
+// member is signed in: the next one waits for `waitsFor`) or "" (all sent).
 let blockedBy = "";
+let waitsFor = "";
 let replaying = null;
 
 const queue = new workbox.backgroundSync.Queue("spendings", {
@@ -126,21 +129,31 @@ function pendingOf(form) {
     amount: form.get("amount") || "",
     note: form.get("note") || "",
     made_at: form.get("spent_at") || form.get("made_at") || "",
+    member: form.get("member") || "",
   };
 }
 
-// One replay at a time, whoever asks (the sync event, a page coming online or loading).
+// One replay at a time, whoever asks (the sync event, a page coming online or loading). Asked
+// during one, it runs once more after it: the page may say "online" before the worker is, and
+// the sync event that follows must not be answered by the try that found no network.
+let again = false;
 function sendQueued() {
-  if (!replaying) {
-    replaying = replay()
-      .catch((error) => tellPages({ error: String(error) }))
-      .finally(() => { replaying = null; });
+  if (replaying) {
+    again = true;
+    return replaying;
   }
+  replaying = (async () => {
+    do {
+      again = false;
+      await replay().catch((error) => tellPages({ error: String(error) }));
+    } while (again);
+  })().finally(() => { replaying = null; });
   return replaying;
 }
 
 async function replay() {
   blockedBy = "";
+  waitsFor = "";
   let entry;
   while ((entry = await queue.shiftRequest())) {
     let response;
@@ -157,6 +170,12 @@ async function replay() {
     if (response.headers.has("HX-Redirect") || response.redirected || response.status === 403) {
       await queue.unshiftRequest(entry);
       blockedBy = response.status === 403 ? "offline" : "signin";
+      break;
+    }
+    if (response.headers.has(OTHER_MEMBER_HEADER)) {
+      await queue.unshiftRequest(entry);
+      blockedBy = "member";
+      waitsFor = response.headers.get(OTHER_MEMBER_HEADER);
       break;
     }
     if (response.status >= 500) {
@@ -185,7 +204,7 @@ async function replayed(request) {
 
 async function tellPages(extra) {
   const entries = await queue.getAll();
-  const message = { type: "pending", items: entries.map((entry) => entry.metadata), blockedBy, ...extra };
+  const message = { type: "pending", items: entries.map((entry) => entry.metadata), blockedBy, waitsFor, ...extra };
   const pages = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
   pages.forEach((page) => page.postMessage(message));
 }

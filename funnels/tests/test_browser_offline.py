@@ -152,6 +152,10 @@ def test_spendings_kept_while_signed_out_are_sent_after_signing_in(signed_in_pag
     assert not Spending.objects.exists()
 
     status.get_by_role("link", name="Sign in").click()
+    # The sign-in page says so too.
+    expect(status).to_have_text(
+        "3 pending spendings typed by alice on this device wait until alice signs in here."
+    )
     sign_in(page, device)
     wait_until(page, lambda: Spending.objects.count() >= 3)
     expect(page.locator("#recent .pending")).to_have_count(0)

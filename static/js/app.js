@@ -290,13 +290,16 @@
     });
     var list = document.querySelector("#recent .spendings");
     var status = document.getElementById("pending-status");
-    if (!list || !status) return;
     var mine = pendingMine(true);
     var others = pendingMine(false);
-    list.querySelectorAll(".pending").forEach(function (row) { row.remove(); });
-    mine.forEach(function (item) { list.prepend(pendingRow(item)); });
-    var empty = list.querySelector(".empty");
-    if (empty) empty.hidden = mine.length > 0;
+    if (list) {
+      list.querySelectorAll(".pending").forEach(function (row) { row.remove(); });
+      mine.forEach(function (item) { list.prepend(pendingRow(item)); });
+      var empty = list.querySelector(".empty");
+      if (empty) empty.hidden = mine.length > 0;
+    }
+    // The sign-in page has the status line too (nobody signed in: every item waits for its member).
+    if (!status) return;
     // Said again only when it changes (the worker reports after every try).
     var said = [mine.length, others.length, pending.blockedBy, pending.waitsFor].join(" ");
     if (status.getAttribute("data-said") === said) return;

@@ -170,6 +170,18 @@ def test_spendings_kept_while_signed_out_are_sent_after_signing_in(signed_in_pag
     assert Spending.objects.count() == 3
 
 
+def test_an_amount_the_server_would_refuse_is_not_kept(signed_in_page, user, console):
+    console.allowed += ["htmx:sendError", "htmx:afterRequest"]
+    page = controlled_dashboard(signed_in_page, user, console)
+    page.context.set_offline(True)
+    page.fill("#amount", "12,3,4")
+    page.get_by_role("button", name="Spend from Food").click()
+    expect(page.locator("#entry-errors")).to_contain_text("No connection: nothing was saved.")
+    expect(page.locator("#recent .pending")).to_have_count(0)
+    assert page.input_value("#amount") == "12,3,4"
+    page.context.set_offline(False)
+
+
 def sign_in(page, device) -> None:
     page.fill("#id_username", device.user.username)
     page.fill("#id_code", totp_code_fresh(device))

@@ -356,6 +356,10 @@
     var form = source && source.closest ? source.closest("#entry") : null;
     if (!form || event.detail.path !== form.getAttribute("hx-post")) return;
     if (!window.crypto || !crypto.randomUUID) return;
+    // An amount the server would refuse gets no id: the worker does not queue it, so offline the
+    // page says nothing was saved (and online the server says why) instead of keeping it.
+    var amount = parseCents(document.getElementById("amount").value);
+    if (amount === null || amount <= 0) return;
     var parameters = event.detail.parameters;
     if (typeof parameters.set === "function") parameters.set("client_id", crypto.randomUUID());
     else parameters.client_id = crypto.randomUUID();

@@ -243,3 +243,15 @@ def test_with_no_page_open_background_sync_sends_the_queue(signed_in_page, user,
             pass
         time.sleep(0.1)
     assert Spending.objects.get().amount == Decimal("4.00")
+
+
+def test_signing_out_drops_the_dashboard_kept_for_offline(signed_in_page, user, console):
+    page = controlled_dashboard(signed_in_page, user, console)
+    page.goto("/account/")
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/login/"))
+    page.context.set_offline(True)
+    page.goto("/")
+    expect(page.locator("h1")).to_have_text("You are offline")
+    assert page.locator("#amount").count() == 0
+    page.context.set_offline(False)

@@ -255,3 +255,29 @@ def test_signing_out_drops_the_dashboard_kept_for_offline(signed_in_page, user, 
     expect(page.locator("h1")).to_have_text("You are offline")
     assert page.locator("#amount").count() == 0
     page.context.set_offline(False)
+
+
+def test_a_queued_spending_refused_for_good_is_kept_until_dismissed(signed_in_page, user, console):
+    misc = Funnel.objects.get(owner=user, name="Misc")
+    page = controlled_dashboard(signed_in_page, user, console)
+    page.context.set_offline(True)
+    page.fill("#amount", "3")
+    page.get_by_role("button", name="Spend from Misc").click()
+    expect(page.locator("#recent .pending")).to_have_count(1)
+    misc.delete()  # meanwhile, on another device
+    page.context.set_offline(False)
+    refused = page.locator("#pending-refused")
+    expect(refused).to_contain_text(
+        "Not saved: 3 Misc. That funnel is not one you can spend from.", timeout=15_000
+    )
+    expect(page.locator("#recent .pending")).to_have_count(0)
+    assert not Spending.objects.exists()
+
+    page.reload()  # still said: nothing typed disappears unread
+    expect(refused).to_contain_text("Not saved: 3. That funnel is not one you can spend from.")
+    refused.get_by_role("button", name="Dismiss").click()
+    expect(refused).to_be_hidden()
+    page.reload()
+    page.wait_for_timeout(500)
+    expect(refused).to_be_hidden()
+    assert not Spending.objects.exists()

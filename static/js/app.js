@@ -171,6 +171,7 @@
 
   document.addEventListener("htmx:afterSettle", function () {
     showPending();
+    showRefused();
     updatePreview();
     armToast();
     if (refocusAmount) {
@@ -234,7 +235,7 @@
   // The offline queue (SPEC §11.2). The service worker keeps spendings saved without a network
   // in Workbox's queue and sends each page the list ({type: "pending", items, blockedBy}); this
   // page shows them as pending and counts them in its figures until they are sent.
-  var pending = { items: [], blockedBy: "", waitsFor: "" };
+  var pending = { items: [], refused: [], blockedBy: "", waitsFor: "" };
 
   // Only what the member signed in on this page typed is shown and counted here.
   function pendingMine(mine) {
@@ -321,14 +322,37 @@
     status.replaceChildren.apply(status, parts);
   }
 
-  function refused(item) {
-    var errors = document.getElementById("entry-errors");
-    if (!errors) return;
-    var message = document.createElement("p");
-    message.className = "error";
-    message.textContent = "The spending of " + item.amount + " kept offline was refused by the server and not saved.";
-    errors.replaceChildren(message);
+  // Kept offline, then refused by the server for good: shown (with why) until dismissed.
+  function showRefused() {
+    var box = document.getElementById("pending-refused");
+    if (!box) return;
+    var said = JSON.stringify(pending.refused);
+    if (box.getAttribute("data-said") === said) return;
+    box.setAttribute("data-said", said);
+    box.hidden = pending.refused.length === 0;
+    var lines = pending.refused.map(function (item) {
+      var line = document.createElement("li");
+      var funnel = document.getElementById("funnel-" + item.funnel);
+      var name = funnel ? " " + funnel.querySelector(".label").textContent : "";
+      line.textContent = "Not saved: " + item.amount + name + ". " + (item.reason || "The server refused it.");
+      return line;
+    });
+    var list = document.createElement("ul");
+    list.replaceChildren.apply(list, lines);
+    var dismiss = document.createElement("button");
+    dismiss.type = "button";
+    dismiss.className = "secondary";
+    dismiss.setAttribute("data-dismiss-refused", "");
+    dismiss.textContent = "Dismiss";
+    box.replaceChildren(list, dismiss);
   }
+
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest || !event.target.closest("[data-dismiss-refused]")) return;
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.active) registration.active.postMessage({ type: "dismiss" });
+    });
+  });
 
   // A page fresh from the server hands the worker its CSRF token (a sign-in rotates it); the
   // copy shown offline must not, its token may be stale.
@@ -369,10 +393,10 @@
     navigator.serviceWorker.addEventListener("message", function (event) {
       var data = event.data || {};
       if (data.type !== "pending") return;
-      pending = { items: data.items || [], blockedBy: data.blockedBy || "", waitsFor: data.waitsFor || "" };
+      pending = { items: data.items || [], refused: data.refused || [], blockedBy: data.blockedBy || "", waitsFor: data.waitsFor || "" };
       showPending();
+      showRefused();
       updatePreview();
-      if (data.refused) refused(data.refused);
     });
     window.addEventListener("online", sendPending);
     document.addEventListener("DOMContentLoaded", sendPending);

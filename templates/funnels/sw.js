@@ -35,6 +35,14 @@ const queue = new workbox.backgroundSync.Queue("spendings", {
   },
 });
 
+// What the server refused for good (its funnel was deleted meanwhile, say): kept, never sent
+// again, until the member has read why on the dashboard and dismissed it. Nothing typed is lost.
+const refusedQueue = new workbox.backgroundSync.Queue("spendings-refused", {
+  maxRetentionTime: 60 * 24 * 366,
+  forceSyncFallback: true,
+  onSync: async () => {},
+});
+
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(ASSETS)).then(() => self.skipWaiting()));
 });
@@ -184,8 +192,8 @@ async function replay() {
       break;
     }
     if (!response.ok) {
-      // Refused for good (the funnel was deleted meanwhile, say): the page says which one.
-      await tellPages({ refused: entry.metadata });
+      const reason = (await response.text()).replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+      await refusedQueue.pushRequest({ request: entry.request, metadata: { ...entry.metadata, reason } });
     }
   }
   await tellPages();
@@ -202,15 +210,27 @@ async function replayed(request) {
   return new Request(request.url, { method: "POST", headers, body: form, credentials: "same-origin" });
 }
 
+async function dismissRefused() {
+  while (await refusedQueue.shiftRequest()) {
+    // Read and dismissed on the dashboard.
+  }
+  await tellPages();
+}
+
 async function tellPages(extra) {
   const entries = await queue.getAll();
-  const message = { type: "pending", items: entries.map((entry) => entry.metadata), blockedBy, waitsFor, ...extra };
+  const refused = (await refusedQueue.getAll()).map((entry) => entry.metadata);
+  const message = { type: "pending", items: entries.map((entry) => entry.metadata), refused, blockedBy, waitsFor, ...extra };
   const pages = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
   pages.forEach((page) => page.postMessage(message));
 }
 
 self.addEventListener("message", (event) => {
   const data = event.data || {};
+  if (data.type === "dismiss") {
+    event.waitUntil(dismissRefused());
+    return;
+  }
   if (data.type !== "send") return;
   if (typeof data.csrf === "string" && data.csrf) csrfToken = data.csrf;
   event.waitUntil(sendQueued());

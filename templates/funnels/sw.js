@@ -126,7 +126,7 @@ async function spendingPost(request) {
     if (blockedBy !== "signin") blockedBy = "offline";
     await tellPages();
     // 202, nothing to swap: the page shows it as pending (static/js/app.js).
-    return new Response("", { status: 202, headers: { "HX-Reswap": "none", "HX-Trigger": "funnels:queued" } });
+    return new Response("", { status: 202, headers: { "HX-Reswap": "none" } });
   }
 }
 

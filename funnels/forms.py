@@ -62,10 +62,32 @@ class SpendingForm(forms.Form):
     )
     note = forms.CharField(max_length=200, required=False, strip=True)
     spent_at = forms.DateTimeField(required=False, input_formats=DATETIME_INPUT_FORMATS)
+    # SPEC §11.2: the spending's id, set by the page script on every tap, so a retry or a replay
+    # from the offline queue saves it once; and the moment of the tap (ISO 8601 with offset),
+    # set by the service worker when it queues one, its time when no other is given.
+    client_id = forms.UUIDField(
+        required=False, error_messages={"invalid": "The spending's id is not valid."}
+    )
+    made_at = forms.DateTimeField(
+        required=False, error_messages={"invalid": "The time of the spending is not valid."}
+    )
+    # Who typed it (the dashboard's hidden field): a queued spending is never saved as another
+    # member who signed in on the same device meanwhile.
+    member = forms.CharField(required=False, max_length=150)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["funnel"].queryset = Funnel.objects.visible_to(user)
+
+    def clean_member(self) -> str:
+        member = self.cleaned_data.get("member", "")
+        if member and member != self.user.username:
+            raise ValidationError(
+                f"Typed while {member} was signed in: sign in as {member} to save it.",
+                code="other_member",
+            )
+        return member
 
     def clean_amount(self) -> Decimal:
         # Only parsing here: that it is more than zero is the model's rule (Spending.clean).
@@ -79,6 +101,9 @@ class SpendingEditForm(SpendingForm):
         input_formats=DATETIME_INPUT_FORMATS,
         error_messages={"required": "Enter the date and time.", "invalid": "Enter a valid date."},
     )
+    client_id = None
+    made_at = None
+    member = None
 
 
 class HistoryFilterForm(forms.Form):

@@ -79,6 +79,9 @@ def _draft_form(request: HttpRequest, draft: dict[str, str]) -> SpendingForm:
 
 
 DRAFT_FIELDS = ("amount", "funnel", "note", "spent_at")
+# Set by the service worker on what it sends from its offline queue (templates/funnels/sw.js).
+QUEUED_HEADER = "X-Funnels-Queued"
+OTHER_MEMBER_HEADER = "X-Funnels-Other-Member"
 
 
 def keeps_draft(view: View) -> View:
@@ -89,7 +92,13 @@ def keeps_draft(view: View) -> View:
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated and request.POST.get("amount", "").strip():
+        # A replay from the offline queue stays in that queue (the page shows it as pending).
+        replay = request.headers.get(QUEUED_HEADER) == "1"
+        if (
+            not request.user.is_authenticated
+            and not replay
+            and request.POST.get("amount", "").strip()
+        ):
             request.session[KEPT_DRAFT_KEY] = {
                 name: request.POST.get(name, "")[:200] for name in DRAFT_FIELDS
             }
@@ -108,23 +117,41 @@ def spending_create(request: HttpRequest) -> HttpResponse:
     spending = None
     if form.is_valid():
         try:
-            spending = services.spending_create(
-                user=request.user,
-                funnel=form.cleaned_data["funnel"],
-                amount=form.cleaned_data["amount"],
-                spent_at=form.cleaned_data["spent_at"],
-                note=form.cleaned_data["note"],
-            )
+            spending = _spending_save(request, form)
         except ValidationError as exc:
             apply_errors(form, exc)
+        except services.SpendingIdConflict as exc:
+            form.add_error(None, str(exc))
     if spending is None:
         # 422 for both: htmx is configured (base.html) to swap 422 answers.
-        return _dashboard(request, form=form, fragment="entry-errors", status=422)
+        response = _dashboard(request, form=form, fragment="entry-errors", status=422)
+        if form.has_error("member", "other_member"):
+            # The offline queue keeps it for that member (templates/funnels/sw.js).
+            response[OTHER_MEMBER_HEADER] = form.data.get("member", "")
+        return response
     saved = _saved_message(request, spending)
     if not request.htmx:
         messages.success(request, saved)
         return redirect("funnels:dashboard")
     return _dashboard(request, saved=saved, fragment="changes")
+
+
+def _spending_save(request: HttpRequest, form: SpendingForm) -> Spending:
+    """Save the entry; under the page's client id (a retry or a queued replay) at most once."""
+    data = form.cleaned_data
+    fields = {
+        "user": request.user,
+        "funnel": data["funnel"],
+        "amount": data["amount"],
+        "spent_at": data["spent_at"] or data["made_at"],
+        "note": data["note"],
+    }
+    if data["client_id"] is None:
+        return services.spending_create(**fields)
+    spending, _created = services.spending_create_idempotent(
+        spending_id=data["client_id"], **fields
+    )
+    return spending
 
 
 def _saved_message(request: HttpRequest, spending: Spending) -> str:

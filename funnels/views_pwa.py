@@ -10,8 +10,11 @@ from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+
+from funnels.views import OTHER_MEMBER_HEADER, QUEUED_HEADER
 
 # What the service worker keeps for offline use (besides the offline page itself).
 OFFLINE_ASSETS = (
@@ -21,6 +24,11 @@ OFFLINE_ASSETS = (
     "icons/icon-192.png",
     "icons/icon-512.png",
     "icons/icon-maskable-512.png",
+)
+# Workbox's offline queue, loaded by the worker with importScripts (static/vendor/workbox/).
+WORKBOX_SCRIPTS = (
+    "vendor/workbox/workbox-core.prod.js",
+    "vendor/workbox/workbox-background-sync.prod.js",
 )
 
 
@@ -61,7 +69,15 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "funnels/sw.js",
-        {"assets": assets, "version": _assets_version(assets)},
+        {
+            "assets": assets,
+            "version": _assets_version(assets),
+            "workbox": [static(path) for path in WORKBOX_SCRIPTS],
+            "spending_url": reverse("funnels:spending-create"),
+            "logout_url": reverse("accounts:logout"),
+            "queued_header": QUEUED_HEADER,
+            "other_member_header": OTHER_MEMBER_HEADER,
+        },
         content_type="text/javascript; charset=utf-8",
     )
     response["Service-Worker-Allowed"] = "/"

@@ -59,7 +59,7 @@ def test_two_click_entry_saves_and_returns_the_changed_regions(client, alice):
     for region in ("period", "funnel-list", "totals", "recent", "toast"):
         assert re.search(rf'id="{region}"[^>]*hx-swap-oob="true"', content), region
     # 2000 over 30 days in November, day 22: 1466.66 before; the spending takes 12.50 off.
-    assert '1,987.50 left</span> <span class="nowrap">of 2,000.00' in content
+    assert '>1,987.50</span> left</span> <span class="nowrap">of 2,000.00' in content
     assert '<strong class="amount">12.50</strong> Food' in content
     assert '<p class="saved">Saved 12.50 from Food.</p>' in content
 

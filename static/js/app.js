@@ -71,7 +71,7 @@
       if (!preview) return;
       preview.hidden = !show;
       if (show) {
-        var after = Number(row.getAttribute("data-daily-cents")) - cents;
+        var after = Number(row.getAttribute("data-daily-cents")) - pendingFor(row.getAttribute("data-funnel")) - cents;
         var output = preview.querySelector("[data-preview]");
         output.textContent = formatCents(after);
         output.classList.toggle("negative", after < 0);
@@ -130,7 +130,16 @@
     var status = event.detail.xhr ? event.detail.xhr.status : 0;
     // The form itself (a funnel button) or its Income button, which posts elsewhere.
     if (source && source.closest && source.closest("#entry")) {
-      if (status === 200) {
+      if (status === 202) {
+        // Kept by the service worker for later (no network): say so, and show it as pending.
+        var saved = document.createElement("p");
+        saved.className = "saved";
+        saved.textContent = "No connection: kept on this device, sent when you are back online.";
+        clearToast();
+        document.getElementById("toast").replaceChildren(saved);
+        armToast();
+        clearEntry();
+      } else if (status === 200) {
         clearEntry();
       } else if (status === 422) {
         var amount = document.getElementById("amount");
@@ -161,6 +170,8 @@
   });
 
   document.addEventListener("htmx:afterSettle", function () {
+    showPending();
+    showRefused();
     updatePreview();
     armToast();
     if (refocusAmount) {
@@ -219,6 +230,176 @@
         // No offline page then; the app itself works the same.
       });
     });
+  }
+
+  // The offline queue (SPEC §11.2). The service worker keeps spendings saved without a network
+  // in Workbox's queue and sends each page the list ({type: "pending", items, blockedBy}); this
+  // page shows them as pending and counts them in its figures until they are sent.
+  var pending = { items: [], refused: [], blockedBy: "", waitsFor: "" };
+
+  // Only what the member signed in on this page typed is shown and counted here.
+  function pendingMine(mine) {
+    var status = document.getElementById("pending-status");
+    var me = status ? status.getAttribute("data-member") : "";
+    return pending.items.filter(function (item) {
+      return (!item.member || item.member === me) === mine;
+    });
+  }
+
+  function plural(count) {
+    return count + (count === 1 ? " pending spending" : " pending spendings");
+  }
+
+  function pendingFor(funnel) {
+    var sum = 0;
+    pendingMine(true).forEach(function (item) {
+      var cents = parseCents(item.amount);
+      if (cents !== null && (funnel === null || item.funnel === funnel)) sum += cents;
+    });
+    return sum;
+  }
+
+  function pendingRow(item) {
+    var row = document.createElement("li");
+    row.className = "spending pending";
+    var funnel = document.getElementById("funnel-" + item.funnel);
+    var emoji = document.createElement("span");
+    emoji.className = "emoji";
+    emoji.setAttribute("aria-hidden", "true");
+    emoji.textContent = funnel ? funnel.querySelector(".emoji").textContent : "";
+    var what = document.createElement("span");
+    what.className = "what";
+    var amount = document.createElement("strong");
+    amount.className = "amount";
+    amount.textContent = formatCents(parseCents(item.amount) || 0);
+    what.append(amount, " " + (funnel ? funnel.querySelector(".label").textContent : ""));
+    var small = document.createElement("small");
+    var made = new Date(item.made_at);
+    var when = isNaN(made) ? "" : made.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + " · ";
+    small.textContent = when + "pending: not sent yet" + (item.note ? " · " + item.note : "");
+    what.append(small);
+    row.append(emoji, what);
+    return row;
+  }
+
+  function showPending() {
+    document.querySelectorAll("[data-cents][data-pending-funnel], [data-cents][data-pending-total]").forEach(function (figure) {
+      var total = figure.hasAttribute("data-pending-total");
+      var cents = Number(figure.getAttribute("data-cents")) - pendingFor(total ? null : figure.getAttribute("data-pending-funnel"));
+      figure.textContent = formatCents(cents);
+      figure.classList.toggle("negative", cents < 0);
+    });
+    var list = document.querySelector("#recent .spendings");
+    var status = document.getElementById("pending-status");
+    var mine = pendingMine(true);
+    var others = pendingMine(false);
+    if (list) {
+      list.querySelectorAll(".pending").forEach(function (row) { row.remove(); });
+      mine.forEach(function (item) { list.prepend(pendingRow(item)); });
+      var empty = list.querySelector(".empty");
+      if (empty) empty.hidden = mine.length > 0;
+    }
+    // The sign-in page has the status line too (nobody signed in: every item waits for its member).
+    if (!status) return;
+    // Said again only when it changes (the worker reports after every try).
+    var said = [mine.length, others.length, pending.blockedBy, pending.waitsFor].join(" ");
+    if (status.getAttribute("data-said") === said) return;
+    status.setAttribute("data-said", said);
+    status.hidden = mine.length + others.length === 0;
+    var parts = [];
+    if (mine.length && pending.blockedBy === "signin") {
+      var link = document.createElement("a");
+      link.href = status.getAttribute("data-login-url");
+      link.textContent = "Sign in";
+      parts.push(link, " to send " + plural(mine.length) + ".");
+    } else if (mine.length) {
+      parts.push(plural(mine.length) + " kept on this device, sent when you are back online.");
+    }
+    if (others.length) {
+      var who = pending.waitsFor || others[0].member;
+      parts.push((parts.length ? " " : "") + plural(others.length) + " typed by " + who + " on this device " + (others.length === 1 ? "waits" : "wait") + " until " + who + " signs in here.");
+    }
+    status.replaceChildren.apply(status, parts);
+  }
+
+  // Kept offline, then refused by the server for good: shown (with why) until dismissed.
+  function showRefused() {
+    var box = document.getElementById("pending-refused");
+    if (!box) return;
+    var said = JSON.stringify(pending.refused);
+    if (box.getAttribute("data-said") === said) return;
+    box.setAttribute("data-said", said);
+    box.hidden = pending.refused.length === 0;
+    var lines = pending.refused.map(function (item) {
+      var line = document.createElement("li");
+      var funnel = document.getElementById("funnel-" + item.funnel);
+      var name = funnel ? " " + funnel.querySelector(".label").textContent : "";
+      line.textContent = "Not saved: " + item.amount + name + ". " + (item.reason || "The server refused it.");
+      return line;
+    });
+    var list = document.createElement("ul");
+    list.replaceChildren.apply(list, lines);
+    var dismiss = document.createElement("button");
+    dismiss.type = "button";
+    dismiss.className = "secondary";
+    dismiss.setAttribute("data-dismiss-refused", "");
+    dismiss.textContent = "Dismiss";
+    box.replaceChildren(list, dismiss);
+  }
+
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest || !event.target.closest("[data-dismiss-refused]")) return;
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.active) registration.active.postMessage({ type: "dismiss" });
+    });
+  });
+
+  // A page fresh from the server hands the worker its CSRF token (a sign-in rotates it); the
+  // copy shown offline must not, its token may be stale.
+  function csrfToken() {
+    var copy = document.getElementById("last-seen");
+    if (copy && !copy.hidden) return null;
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"] || null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function sendPending() {
+    if (!("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.active) registration.active.postMessage({ type: "send", csrf: csrfToken() });
+    });
+  }
+
+  // Every tap carries the spending's id, so that a retry, or the offline queue sent hours later,
+  // saves it once (the worker adds the moment of the tap when it queues it).
+  document.addEventListener("htmx:configRequest", function (event) {
+    var source = event.detail.elt;
+    var form = source && source.closest ? source.closest("#entry") : null;
+    if (!form || event.detail.path !== form.getAttribute("hx-post")) return;
+    if (!window.crypto || !crypto.randomUUID) return;
+    // An amount the server would refuse gets no id: the worker does not queue it, so offline the
+    // page says nothing was saved (and online the server says why) instead of keeping it.
+    var amount = parseCents(document.getElementById("amount").value);
+    if (amount === null || amount <= 0) return;
+    var parameters = event.detail.parameters;
+    if (typeof parameters.set === "function") parameters.set("client_id", crypto.randomUUID());
+    else parameters.client_id = crypto.randomUUID();
+  });
+
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      var data = event.data || {};
+      if (data.type !== "pending") return;
+      pending = { items: data.items || [], refused: data.refused || [], blockedBy: data.blockedBy || "", waitsFor: data.waitsFor || "" };
+      showPending();
+      showRefused();
+      updatePreview();
+    });
+    window.addEventListener("online", sendPending);
+    document.addEventListener("DOMContentLoaded", sendPending);
   }
 
   window.Funnels = { parseCents: parseCents, formatCents: formatCents };

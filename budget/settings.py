@@ -271,7 +271,11 @@ REGISTRATION_THROTTLE_PER_ADDRESS = 10
 METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 # What `manage.py daily` runs once a day (each a function; one taking `day` runs for every
 # missed day in turn).
-DAILY_JOBS = ["households.services.expired_state_flush", "funnels.rollover.period_closes_daily"]
+DAILY_JOBS = [
+    "households.services.expired_state_flush",
+    "funnels.rollover.period_closes_daily",
+    "funnels.planned.planned_record_daily",
+]
 
 LOG_LEVEL = env_str("LOG_LEVEL", "WARNING").upper()
 if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):

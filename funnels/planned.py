@@ -167,6 +167,17 @@ def planned_update(*, user: User, plan: PlannedSpending, **changes: object) -> P
     return plan
 
 
+def planned_save_staff(*, plan: PlannedSpending) -> PlannedSpending:
+    """Save a plan as staff changed it in the admin (amount, date, note, repeat; the funnel and
+    author stay, so nobody gains or loses sight of it)."""
+    if plan._state.adding:
+        raise ValidationError("Plans are made in the app, by a member who sees the funnel.")
+    plan.note = (plan.note or "").strip()
+    plan.full_clean(validate_unique=False)
+    plan.save()
+    return plan
+
+
 def planned_delete(*, user: User, plan: PlannedSpending) -> None:
     """Delete a plan; the spendings its occurrences became stay (they were really spent)."""
     _ensure_visible(user, plan.funnel)

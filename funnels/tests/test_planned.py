@@ -335,3 +335,31 @@ def test_eight_concurrent_paid_taps_and_jobs_record_an_occurrence_exactly_once(u
     assert sum(int(r) for r in results) == 1
     assert Spending.objects.filter(funnel=funnel).count() == 1
     assert PlannedOccurrence.objects.get().spending == Spending.objects.get()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("when", "mode", "daily", "remaining", "reserved"),
+    [
+        (at(2026, 11, 1, 9), "pace", "32.66", "980", "120"),
+        (at(2026, 11, 10, 9), "pace", "126.66", "780", "120"),
+        (at(2026, 11, 10, 9), "even", "37.14", "780", "120"),
+        (at(2026, 11, 20, 9), "pace", "453.33", "780", "0"),
+        (at(2026, 11, 20, 9), "even", "70.90", "780", "0"),
+        (at(2026, 11, 30, 9), "pace", "780.00", "780", "0"),
+    ],
+)
+def test_the_readme_example(user, when, mode, daily, remaining, reserved):
+    """README "Planned spendings": rent and insurance, the daily job, groceries on the 5th."""
+    funnel = setup(user, mode=mode)
+    made = at(2026, 10, 20)
+    plan(user, funnel, on=date(2026, 11, 1), repeat="monthly", made=made)
+    plan(user, funnel, amount="120", on=date(2026, 11, 20), note="Insurance", made=made)
+    with time_machine.travel(at(2026, 10, 31, 23), tick=False):
+        daily_jobs_run(jobs=[JOB], today=date(2026, 10, 31))
+    if when > at(2026, 11, 5):
+        SpendingFactory(funnel=funnel, created_by=user, amount=D("200"), spent_at=at(2026, 11, 5))
+    with time_machine.travel(when.replace(hour=3), tick=False):
+        daily_jobs_run(jobs=[JOB], today=when.date())
+    now, _ = figures(user, when)
+    assert (now.daily, now.remaining, now.planned) == (D(daily), D(remaining), D(reserved))

@@ -121,7 +121,6 @@ class PlannedListView(APIView):
             200: OpenApiResponse(
                 PlannedSerializer, description="A repeat of an earlier create: nothing new."
             ),
-            400: OpenApiResponse(ErrorSerializer, description="Bad input; nothing was saved."),
             409: OpenApiResponse(
                 ErrorSerializer, description="The id is taken by another plan or other values."
             ),
@@ -162,7 +161,6 @@ class PlannedDetailView(APIView):
         request=PlannedUpdateSerializer(partial=True),
         responses={
             200: PlannedSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="Bad input; nothing was saved."),
         },
         summary="Change a planned spending",
     )
@@ -190,10 +188,8 @@ def _occurrence_response(occurrence: PlannedOccurrence, created: bool) -> Respon
     )
 
 
+# A 400 (bad date, or a day the plan does not fall due on) is described for every write.
 OCCURRENCE_RESPONSES = {
-    400: OpenApiResponse(
-        ErrorSerializer, description="Bad date, or a day the plan does not fall due on."
-    ),
     409: OpenApiResponse(ErrorSerializer, description="That occurrence was done the other way."),
 }
 

@@ -289,7 +289,11 @@ def planned_record_due(*, household: Household, up_to: date) -> int:
 def planned_record_daily(*, day: date) -> int:
     """The daily job: record the occurrences due by `day` in each household."""
     recorded = 0
-    for household in Household.objects.all():
+    # Only households with plans: the others have nothing to record (and there may be many).
+    households = Household.objects.filter(
+        pk__in=PlannedSpending.objects.values("funnel__household_id")
+    )
+    for household in households:
         # The server's date may be ahead of the household's: nothing due tomorrow is paid today.
         local_today = timezone.now().astimezone(household.tzinfo).date()
         recorded += planned_record_due(household=household, up_to=min(day, local_today))

@@ -176,3 +176,22 @@ def test_ordinals():
     assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 31, 111)] == [
         "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "31st", "111th",
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("plans", [1, 25])
+def test_dashboard_query_count_does_not_grow_with_plans(
+    client, alice, food, django_assert_num_queries, plans
+):
+    for n in range(plans):
+        plan = planned.planned_create(
+            user=alice, funnel=food, amount="3", date=date(2026, 11, 10 + n % 18),
+            repeat=("none", "weekly", "monthly", "yearly")[n % 4], note=f"Plan {n}",
+        )  # fmt: skip
+        if n % 5 == 1:
+            planned.planned_paid(user=alice, plan=plan, on=plan.date)
+    client.get("/")  # closes the funnels' ended periods once (§12.1)
+    # session, user, household, funnels with sums, closed periods, plans with their done
+    # occurrences, recent spendings, income sources.
+    with django_assert_num_queries(8):
+        response = client.get("/")
+    assert response.content.decode().count('class="spending occurrence"') == min(plans, 10)

@@ -13,12 +13,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.web import member_required
+from accounts.web import household_time, member_required
 from budget.forms import form_save
 from funnels import planned
 from funnels.forms import PlannedForm
 from funnels.models import PlannedSpending
 from funnels.templatetags.money import money
+from funnels.views import dashboard_changes
 
 PLANNED_SECTION = "/funnels/#planned"
 
@@ -92,15 +93,20 @@ def _occurrence_action(request: HttpRequest, pk: uuid.UUID, *, paid: bool) -> Ht
         action(user=request.user, plan=plan, on=day)
     except (ValidationError, planned.OccurrenceConflict) as error:
         text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-        messages.error(request, text)
+        level = messages.ERROR
     else:
         done = "recorded as spent" if paid else "skipped"
-        messages.success(request, f"{label} {money(plan.amount)} on {day:%-d %b}: {done}.")
+        text = f"{label} {money(plan.amount)} on {day:%-d %b}: {done}."
+        level = messages.SUCCESS
+    if request.htmx:
+        return dashboard_changes(request, saved=text)
+    messages.add_message(request, level, text)
     return redirect("funnels:dashboard")
 
 
 @require_POST
 @member_required
+@household_time
 def planned_paid(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Record an occurrence as a spending now ("paid"), once."""
     return _occurrence_action(request, pk, paid=True)
@@ -108,6 +114,7 @@ def planned_paid(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @require_POST
 @member_required
+@household_time
 def planned_skip(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Drop one occurrence ("skip")."""
     return _occurrence_action(request, pk, paid=False)

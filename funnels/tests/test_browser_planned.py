@@ -38,7 +38,7 @@ def test_paid_from_the_dashboard_and_a_plan_added_on_the_funnels_page(signed_in_
     expect(page.locator(f"#funnel-{food.pk} .planned")).to_have_text("45.00 set aside")
     assert serious_violations(page) == []
     row.get_by_role("button", name="Paid").click()
-    expect(page.locator(".messages")).to_contain_text("recorded as spent")
+    expect(page.locator("#toast")).to_contain_text("recorded as spent")  # htmx: no page load
     expect(page.locator(f"#occurrence-{plan.pk}-{today:%Y%m%d}")).to_have_count(0)
     assert Spending.objects.get(funnel=food).amount == Decimal("45")
 

@@ -195,3 +195,27 @@ def test_dashboard_query_count_does_not_grow_with_plans(
     with django_assert_num_queries(8):
         response = client.get("/")
     assert response.content.decode().count('class="spending occurrence"') == min(plans, 10)
+
+
+def test_paid_with_htmx_answers_the_changed_regions(client, alice, food):
+    gas = planned.planned_create(
+        user=alice, funnel=food, amount="45", date=date(2026, 11, 20), note="Gas"
+    )
+    page = client.get("/").content.decode()
+    assert f'hx-post="/planned/{gas.pk}/paid/"' in page
+    response = client.post(
+        f"/planned/{gas.pk}/paid/", {"date": "2026-11-20"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<html" not in body
+    assert "Gas 45.00 on 20 Nov: recorded as spent." in body  # the toast
+    assert 'id="upcoming"' in body
+    assert "Gas 45.00</strong> on the 20th" not in body
+    # Paid now, on the 10th: spent 45, nothing set aside, daily unchanged (2000·10/30 − 45 + 45).
+    assert f'id="daily-{food.pk}">651.66' in body
+    conflict = client.post(
+        f"/planned/{gas.pk}/skip/", {"date": "2026-11-20"}, HTTP_HX_REQUEST="true"
+    )
+    assert "was recorded as a spending already" in conflict.content.decode()
+    assert Spending.objects.count() == 1

@@ -278,10 +278,13 @@ def planned_record_due(*, household: Household, up_to: date) -> int:
         for on in plan_dates(plan, tz=tz, start=plan.date, end=up_to + timedelta(days=1)):
             if (plan.pk, on) in done:
                 continue
-            _, created = _occurrence_done(
-                plan=plan, on=on, status=OccurrenceStatus.PAID, spent_by=plan.created_by,
-                spent_at=allowance.local_midnight(on, tz),
-            )  # fmt: skip
+            try:
+                _, created = _occurrence_done(
+                    plan=plan, on=on, status=OccurrenceStatus.PAID, spent_by=plan.created_by,
+                    spent_at=allowance.local_midnight(on, tz),
+                )  # fmt: skip
+            except OccurrenceConflict:
+                continue  # skipped by a member since `done` was read: nothing to record
             recorded += created
     return recorded
 

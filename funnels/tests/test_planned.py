@@ -363,3 +363,22 @@ def test_the_readme_example(user, when, mode, daily, remaining, reserved):
         daily_jobs_run(jobs=[JOB], today=when.date())
     now, _ = figures(user, when)
     assert (now.daily, now.remaining, now.planned) == (D(daily), D(remaining), D(reserved))
+
+
+@pytest.mark.django_db
+def test_an_occurrence_skipped_while_the_job_runs_is_left_skipped(user, monkeypatch):
+    funnel = setup(user)
+    rent = plan(user, funnel, on=date(2026, 11, 10))
+    real = planned._occurrence_done
+
+    def skipped_meanwhile(**kwargs):
+        # A member taps "skip" after the job read what was done, before it records.
+        if not PlannedOccurrence.objects.exists():
+            real(plan=rent, on=date(2026, 11, 10), status="skipped", spent_by=None, spent_at=None)
+        return real(**kwargs)
+
+    monkeypatch.setattr(planned, "_occurrence_done", skipped_meanwhile)
+    with time_machine.travel(at(2026, 11, 10, 5), tick=False):
+        assert planned.planned_record_due(household=user.household, up_to=date(2026, 11, 10)) == 0
+    assert PlannedOccurrence.objects.get().status == "skipped"
+    assert not Spending.objects.exists()

@@ -235,3 +235,18 @@ class PlannedSkipView(APIView):
         except services.OccurrenceConflict as exc:
             raise Conflict(str(exc)) from None
         return _occurrence_response(occurrence, created)
+
+
+class PlannedUnskipView(APIView):
+    @extend_schema(
+        request=OccurrenceInputSerializer,
+        responses={204: None},
+        summary="Take back a skip",
+    )
+    def post(self, request: Request, pk: UUID) -> Response:
+        """The occurrence skipped on `date` is set aside again (204 also when it was not
+        skipped: there is nothing left to undo; a paid one stays paid)."""
+        plan = services.plan_visible_to(user=request.user, pk=pk)
+        on = _valid(OccurrenceInputSerializer(data=request.data))["date"]
+        services.planned_unskip(user=request.user, plan=plan, on=on)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -16,6 +16,9 @@ urlpatterns = [
     path("planned/<uuid:pk>/", api_planned.PlannedDetailView.as_view(), name="api-plan"),
     path("planned/<uuid:pk>/paid/", api_planned.PlannedPaidView.as_view(), name="api-plan-paid"),
     path("planned/<uuid:pk>/skip/", api_planned.PlannedSkipView.as_view(), name="api-plan-skip"),
+    path(
+        "planned/<uuid:pk>/unskip/", api_planned.PlannedUnskipView.as_view(), name="api-plan-unskip"
+    ),
     path("overview/", api.OverviewView.as_view(), name="api-overview"),
     path("reports/summary/", api_reports.SummaryView.as_view(), name="api-reports-summary"),
     path("reports/trend/", api_reports.TrendView.as_view(), name="api-reports-trend"),

@@ -260,6 +260,16 @@ def planned_skip(*, user: User, plan: PlannedSpending, on: date) -> tuple[Planne
     )
 
 
+def planned_unskip(*, user: User, plan: PlannedSpending, on: date) -> bool:
+    """Take back a skip: the occurrence on `on` is set aside (and recorded on its day) again.
+    Returns whether there was a skip to take back (a paid occurrence stays paid)."""
+    _ensure_visible(user, plan.funnel)
+    deleted, _ = PlannedOccurrence.objects.filter(
+        plan=plan, date=on, status=OccurrenceStatus.SKIPPED
+    ).delete()
+    return bool(deleted)
+
+
 def planned_record_due(*, household: Household, up_to: date) -> int:
     """Record every occurrence of the household's plans due on or before `up_to` that is not
     done yet, as a spending at the start of its day by whoever planned it; returns how many
@@ -338,10 +348,12 @@ class PlannedSums:
 
 @dataclass(frozen=True)
 class Upcoming:
-    """An occurrence not done yet: the dashboard's "Rent 900.00 on the 1st"."""
+    """An occurrence not done yet: the dashboard's "Rent 900.00 on the 1st"; or one skipped
+    from today on (`skipped`), so that the skip can be taken back."""
 
     plan: PlannedSpending
     date: date
+    skipped: bool = False
 
 
 @dataclass(frozen=True)
@@ -375,17 +387,21 @@ def planned_in(
         .annotate(done=done_in_window)
         .order_by("date", "created_at")
         .values_list(
-            *_PLAN_COLUMNS, "done__date", "done__spending__spent_at", "done__spending__amount"
+            *_PLAN_COLUMNS,
+            "done__date",
+            "done__status",
+            "done__spending__spent_at",
+            "done__spending__amount",
         )
     )
     plans: dict[uuid.UUID, PlannedSpending] = {}
-    done: dict[tuple[uuid.UUID, date], tuple[datetime | None, Decimal | None]] = {}
+    done: dict[tuple[uuid.UUID, date], tuple[str, datetime | None, Decimal | None]] = {}
     for row in rows:
         plan_fields = dict(zip(_PLAN_COLUMNS, row[: len(_PLAN_COLUMNS)], strict=True))
         plan = plans.setdefault(plan_fields["id"], PlannedSpending(**plan_fields))
-        on, spent_at, amount = row[len(_PLAN_COLUMNS) :]
+        on, status, spent_at, amount = row[len(_PLAN_COLUMNS) :]
         if on is not None:
-            done[(plan.pk, on)] = (spent_at, amount)
+            done[(plan.pk, on)] = (status, spent_at, amount)
     starts_at, ends_at = period.bounds(tz)
     today_starts_at, today_ends_at = period.today_bounds(tz)
     reserved: dict[uuid.UUID, Decimal] = defaultdict(lambda: allowance.ZERO)
@@ -401,7 +417,11 @@ def planned_in(
                 if on <= period.today + timedelta(days=UPCOMING_DAYS):
                     upcoming.append(Upcoming(plan=plan, date=on))
                 continue
-            spent_at, amount = done[(plan.pk, on)]
+            status, spent_at, amount = done[(plan.pk, on)]
+            if status == OccurrenceStatus.SKIPPED:
+                if period.today <= on <= period.today + timedelta(days=UPCOMING_DAYS):
+                    upcoming.append(Upcoming(plan=plan, date=on, skipped=True))
+                continue
             if on < period.end and spent_at is not None and starts_at <= spent_at < ends_at:
                 spent[plan.funnel_id] += Decimal(amount)
                 if today_starts_at <= spent_at < today_ends_at:

@@ -421,6 +421,11 @@ class UpcomingSerializer(serializers.Serializer):
     date = serializers.DateField(read_only=True)
     amount = MoneyReadField(source="plan.amount")
     note = serializers.CharField(source="plan.note", read_only=True)
+    skipped = serializers.BooleanField(
+        read_only=True,
+        help_text="True for an occurrence skipped (from today on): planned/{id}/unskip/ takes "
+        "the skip back.",
+    )
 
 
 class OverviewSerializer(serializers.Serializer):
@@ -435,5 +440,5 @@ class OverviewSerializer(serializers.Serializer):
         many=True,
         read_only=True,
         help_text="Planned occurrences not done yet, from the period's start to 31 days ahead, "
-        "soonest first (at most 10).",
+        "and those skipped from today on (`skipped`), soonest first (at most 10).",
     )

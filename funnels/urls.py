@@ -40,4 +40,5 @@ urlpatterns = [
     path("planned/<uuid:pk>/delete/", views_planned.planned_delete, name="planned-delete"),
     path("planned/<uuid:pk>/paid/", views_planned.planned_paid, name="planned-paid"),
     path("planned/<uuid:pk>/skip/", views_planned.planned_skip, name="planned-skip"),
+    path("planned/<uuid:pk>/unskip/", views_planned.planned_unskip, name="planned-unskip"),
 ]

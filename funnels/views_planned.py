@@ -118,3 +118,23 @@ def planned_paid(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 def planned_skip(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Drop one occurrence ("skip")."""
     return _occurrence_action(request, pk, paid=False)
+
+
+@require_POST
+@member_required
+@household_time
+def planned_unskip(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """Take back a skip: the occurrence is set aside again."""
+    plan = planned.plan_visible_to(user=request.user, pk=pk)
+    day = _occurrence_day(request)
+    if day is None:
+        message = "Pick the day of the occurrence."
+        return render(request, "funnels/problem.html", {"message": message}, status=400)
+    planned.planned_unskip(user=request.user, plan=plan, on=day)
+    text = (
+        f"{plan.note or 'Planned spending'} {money(plan.amount)} on {day:%-d %b}: set aside again."
+    )
+    if request.htmx:
+        return dashboard_changes(request, saved=text)
+    messages.success(request, text)
+    return redirect("funnels:dashboard")

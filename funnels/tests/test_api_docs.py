@@ -20,6 +20,7 @@ PATHS = {
     "/api/v1/planned/{id}/": {"get", "patch", "delete"},
     "/api/v1/planned/{id}/paid/": {"post"},
     "/api/v1/planned/{id}/skip/": {"post"},
+    "/api/v1/planned/{id}/unskip/": {"post"},
 }
 
 

@@ -61,7 +61,7 @@ def test_create_list_get_and_the_figures(alice_api, food):
     assert overview["totals"]["planned"] == "900.00"
     assert overview["upcoming"] == [
         {"plan": created["id"], "funnel": str(food.pk), "date": "2026-11-30",
-         "amount": "900.00", "note": "Rent"},
+         "amount": "900.00", "note": "Rent", "skipped": False},
     ]  # fmt: skip
 
 
@@ -172,6 +172,9 @@ def test_nobody_reads_changes_or_pays_a_plan_they_cannot_see(
     assert client.delete(url).status_code == 404
     assert client.post(url + "paid/", {"date": "2026-11-30"}, format="json").status_code == 404
     assert client.post(url + "skip/", {"date": "2026-11-30"}, format="json").status_code == 404
+    planned.planned_skip(user=user, plan=plan, on=date(2026, 12, 30))
+    assert client.post(url + "unskip/", {"date": "2026-12-30"}, format="json").status_code == 404
+    assert PlannedOccurrence.objects.filter(plan=plan, status="skipped").exists()
     assert client.get("/api/v1/planned/").json() == []
     # Nor plans from alice's funnel, nor moves a plan there.
     response = client.post("/api/v1/planned/", body(food), format="json")
@@ -209,3 +212,20 @@ def test_a_member_sees_and_pays_plans_of_a_shared_funnel(api_client_for, user, m
 
 def test_unauthenticated_is_401(api_client, food):
     assert api_client.get("/api/v1/planned/").status_code == 401
+
+
+def test_unskip_takes_a_skip_back_and_leaves_a_payment(alice_api, food):
+    plan_id = alice_api.post("/api/v1/planned/", body(food), format="json").json()["id"]
+    url = f"/api/v1/planned/{plan_id}/"
+    alice_api.post(url + "skip/", {"date": "2026-11-30"}, format="json")
+    overview = alice_api.get("/api/v1/overview/").json()
+    assert overview["totals"]["planned"] == "0.00"
+    assert [(u["date"], u["skipped"]) for u in overview["upcoming"]] == [("2026-11-30", True)]
+    assert alice_api.post(url + "unskip/", {"date": "2026-11-30"}, format="json").status_code == 204
+    overview = alice_api.get("/api/v1/overview/").json()
+    assert overview["totals"]["planned"] == "900.00"
+    assert [(u["date"], u["skipped"]) for u in overview["upcoming"]] == [("2026-11-30", False)]
+    alice_api.post(url + "paid/", {"date": "2026-11-30"}, format="json")
+    assert alice_api.post(url + "unskip/", {"date": "2026-11-30"}, format="json").status_code == 204
+    assert PlannedOccurrence.objects.get().status == "paid"
+    assert alice_api.post(url + "unskip/", {"date": "soon"}, format="json").status_code == 400

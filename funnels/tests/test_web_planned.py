@@ -143,6 +143,7 @@ def test_nobody_else_edits_deletes_pays_or_skips_a_personal_plan(request, client
         (f"/planned/{plan.pk}/delete/", {}),
         (f"/planned/{plan.pk}/paid/", {"date": "2026-11-20"}),
         (f"/planned/{plan.pk}/skip/", {"date": "2026-11-20"}),
+        (f"/planned/{plan.pk}/unskip/", {"date": "2026-11-20"}),
     ):
         assert client.post(url, data).status_code == 404
     assert client.get(f"/planned/{plan.pk}/edit/").status_code == 404
@@ -219,3 +220,21 @@ def test_paid_with_htmx_answers_the_changed_regions(client, alice, food):
     )
     assert "was recorded as a spending already" in conflict.content.decode()
     assert Spending.objects.count() == 1
+
+
+def test_a_skip_shows_on_the_dashboard_and_can_be_taken_back(client, alice, food):
+    gas = planned.planned_create(
+        user=alice, funnel=food, amount="45", date=date(2026, 11, 20), note="Gas"
+    )
+    client.post(f"/planned/{gas.pk}/skip/", {"date": "2026-11-20"})
+    page = client.get("/").content.decode()
+    assert "Gas 45.00</strong> on the 20th · <em>skipped</em>" in page
+    assert f'action="/planned/{gas.pk}/unskip/"' in page
+    assert "45.00 set aside" not in page
+    response = client.post(f"/planned/{gas.pk}/unskip/", {"date": "2026-11-20"}, follow=True)
+    assert "Gas 45.00 on 20 Nov: set aside again." in response.content.decode()
+    page = client.get("/").content.decode()
+    assert "<em>skipped</em>" not in page
+    assert "45.00 set aside" in page
+    assert not PlannedOccurrence.objects.exists()
+    assert client.post(f"/planned/{gas.pk}/unskip/", {"date": ""}).status_code == 400

@@ -274,6 +274,7 @@ METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 DAILY_JOBS = [
     "households.services.expired_state_flush",
     "funnels.rollover.period_closes_daily",
+    "funnels.planned.planned_record_daily",
     "transfers.importing.stale_import_batches_delete",
 ]
 

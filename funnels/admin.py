@@ -18,7 +18,8 @@ from django.http import HttpRequest
 
 from accounts.admin import HouseholdScopedAdmin
 from funnels.income import incomes_delete
-from funnels.models import Funnel, Income, Spending
+from funnels.models import Funnel, Income, PlannedOccurrence, PlannedSpending, Spending
+from funnels.planned import planned_save_staff, plans_delete
 from funnels.services import funnels_delete, spendings_delete
 
 FUNNEL_STAYS = "A funnel stays in its household."
@@ -133,3 +134,44 @@ class IncomeAdmin(HouseholdScopedAdmin):
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Income]) -> None:
         incomes_delete(incomes=queryset)
+
+
+class PlannedOccurrenceInline(admin.TabularInline):
+    """The plan's occurrences that are done with (read-only: the app and the daily job write
+    them, exactly once)."""
+
+    model = PlannedOccurrence
+    fields = ["date", "status", "spending", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(PlannedSpending)
+class PlannedSpendingAdmin(HouseholdScopedAdmin):
+    household_field = "funnel__household"
+    list_display = ["__str__", "funnel", "amount", "date", "repeat", "created_by"]
+    list_filter = ["repeat", "funnel__household"]
+    search_fields = ["note", "funnel__name", "created_by__username"]
+    list_select_related = ["funnel", "created_by"]
+    fields = ["id", "funnel", "created_by", "amount", "date", "repeat", "note"]
+    # Moving a plan to another funnel or author could hide it from whoever sees it now.
+    readonly_fields = ["id", "funnel", "created_by"]
+    inlines = [PlannedOccurrenceInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # plans are made in the app, by a member who sees the funnel
+
+    def save_model(
+        self, request: HttpRequest, obj: PlannedSpending, form: Any, change: bool
+    ) -> None:
+        planned_save_staff(plan=obj)
+
+    def delete_model(self, request: HttpRequest, obj: PlannedSpending) -> None:
+        plans_delete(plans=PlannedSpending.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[PlannedSpending]) -> None:
+        plans_delete(plans=queryset)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from accounts.models import AllowanceMode
-from funnels.models import Rollover
+from funnels.models import Repeat, Rollover
 
 ZERO = Decimal("0.00")
 
@@ -103,6 +103,7 @@ class Figures:
     remaining: Decimal
     daily: Decimal
     carry_in: Decimal = ZERO  # what the previous period carried in (docs/rules.md §12.1)
+    planned: Decimal = ZERO  # R: planned occurrences of the period not yet recorded (§12.2)
 
 
 def daily_allowance(
@@ -113,17 +114,31 @@ def daily_allowance(
     period: Period,
     mode: str,
     created_on: date | None = None,
+    planned_total: Decimal = ZERO,
+    planned: Decimal = ZERO,
+    planned_spent: Decimal = ZERO,
+    planned_spent_today: Decimal = ZERO,
 ) -> Decimal:
     """How much can still be spent today (docs/rules.md §2.3), rounded down to the cent;
-    `created_on` (the funnel's local creation day) shortens its first period (§11.5)."""
+    `created_on` (the funnel's local creation day) shortens its first period (§11.5).
+
+    With plans (§12.2): `planned_total` is A (the period's occurrences, not skipped),
+    `planned` is R (the part of A not yet recorded) and `planned_spent` is S_A (the part of
+    `spent` that came from recorded occurrences). Pace paces the money left after the plans,
+    `(L − A)·d/N − (S − S_A)`; even spreads what is left after them,
+    `(L − S − R + S_today)/(r + 1) − S_today`, where S_today leaves out
+    `planned_spent_today` (the part of S_A spent today): that money was set aside before today,
+    so recording an occurrence (or paying it early) moves neither figure. All zero: §2.3.
+    """
     period = counted_from(period, created_on)
     n, d, r = period.days_total, period.day, period.days_left
     if mode == AllowanceMode.PACE:
-        exact = Fraction(limit) * d / n - Fraction(spent)
-    elif mode == AllowanceMode.EVEN:
-        exact = (Fraction(limit) - Fraction(spent) + Fraction(spent_today)) / (r + 1) - Fraction(
-            spent_today
+        exact = (Fraction(limit) - Fraction(planned_total)) * d / n - (
+            Fraction(spent) - Fraction(planned_spent)
         )
+    elif mode == AllowanceMode.EVEN:
+        today = Fraction(spent_today) - Fraction(planned_spent_today)
+        exact = (Fraction(limit) - Fraction(spent) - Fraction(planned) + today) / (r + 1) - today
     else:
         raise ValueError(f"unknown allowance mode {mode!r}")
     return floor_cents(exact)
@@ -138,19 +153,25 @@ def figures_for(
     mode: str,
     created_on: date | None = None,
     carry_in: Decimal = ZERO,
+    planned_total: Decimal = ZERO,
+    planned: Decimal = ZERO,
+    planned_spent: Decimal = ZERO,
+    planned_spent_today: Decimal = ZERO,
 ) -> Figures:
     """The per-funnel figures of docs/rules.md §2.2 and §2.3 (and §11.5 with `created_on`).
 
     `spent` still covers the whole period: only the pace of `daily` starts on `created_on`.
-    `carry_in` (§12.1) is an input: the effective limit is `limit + carry_in`.
+    `carry_in` (§12.1) is an input: the effective limit is `limit + carry_in`. The plans'
+    A, R and S_A (§12.2, see daily_allowance) are inputs too: `remaining = L − S − R`.
     """
     effective = limit + carry_in
     return Figures(
         limit=limit,
         spent=spent,
         spent_today=spent_today,
-        remaining=effective - spent,
+        remaining=effective - spent - planned,
         carry_in=carry_in,
+        planned=planned,
         daily=daily_allowance(
             limit=effective,
             spent=spent,
@@ -158,6 +179,10 @@ def figures_for(
             period=period,
             mode=mode,
             created_on=created_on,
+            planned_total=planned_total,
+            planned=planned,
+            planned_spent=planned_spent,
+            planned_spent_today=planned_spent_today,
         ),
     )
 
@@ -172,6 +197,7 @@ def totals_of(figures: Iterable[Figures]) -> Figures:
         remaining=sum((f.remaining for f in items), ZERO),
         daily=sum((f.daily for f in items), ZERO),
         carry_in=sum((f.carry_in for f in items), ZERO),
+        planned=sum((f.planned for f in items), ZERO),
     )
 
 
@@ -205,6 +231,35 @@ def carry_chain(*, closes: Iterable[tuple[str, Decimal | None, Decimal, Decimal]
         carry = carry_out(policy=policy, cap=cap, limit=limit, carry_in=carry, spent=spent)
         carries.append(carry)
     return carries
+
+
+def occurrence_dates(*, first: date, repeat: str, start: date, end: date) -> list[date]:
+    """The days in [start, end) a plan first due on `first` falls due (docs/rules.md §12.2).
+
+    Monthly and yearly occurrences keep the first one's day of the month where the month has
+    it and take the month's last day where it does not (31 Jan → 28/29 Feb → 31 Mar; 29 Feb →
+    28 Feb in other years): each is counted from `first`, never from the one before.
+    """
+    if end <= first or end <= start:
+        return []
+    if repeat == Repeat.NONE:
+        return [first] if start <= first < end else []
+    if repeat == Repeat.WEEKLY:
+        k = max(0, (start - first).days // 7)
+        step = lambda k: first + timedelta(days=7 * k)  # noqa: E731
+    elif repeat in (Repeat.MONTHLY, Repeat.YEARLY):
+        months = 1 if repeat == Repeat.MONTHLY else 12
+        behind = (start.year - first.year) * 12 + start.month - first.month
+        k = max(0, behind // months - 1)
+        step = lambda k: _add_months(first, months * k)  # noqa: E731
+    else:
+        raise ValueError(f"unknown repeat {repeat!r}")
+    dates = []
+    while (day := step(k)) < end:
+        if day >= start:
+            dates.append(day)
+        k += 1
+    return dates
 
 
 def daily_after(figures: Figures, amount: Decimal) -> Decimal:

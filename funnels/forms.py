@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from funnels.fields import to_money
-from funnels.models import Funnel, Rollover
+from funnels.models import Funnel, Repeat, Rollover
 from funnels.selectors import FORMER_MEMBERS
 
 if TYPE_CHECKING:
@@ -212,3 +212,54 @@ class FunnelDeleteForm(forms.Form):
     def __init__(self, *args: Any, others: QuerySet[Funnel], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["move_to"].queryset = others
+
+
+class PlannedForm(forms.Form):
+    """A planned spending (docs/rules.md §12.2): funnel, amount, day, note, repeat."""
+
+    funnel = forms.ModelChoiceField(
+        queryset=Funnel.objects.none(),
+        empty_label=None,
+        error_messages={
+            "required": "Pick the funnel it is paid from.",
+            "invalid_choice": "That funnel is not one you can spend from.",
+        },
+    )
+    amount = forms.CharField(
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    date = forms.DateField(
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Enter the day it is due.", "invalid": "Enter a valid date."},
+    )
+    note = forms.CharField(
+        max_length=200, required=False, strip=True, help_text='What it is, e.g. "Rent".'
+    )
+    repeat = forms.ChoiceField(
+        choices=Repeat.choices,
+        initial=Repeat.NONE,
+        error_messages={"invalid_choice": "Choose how often it comes back from the list."},
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["funnel"].queryset = Funnel.objects.visible_to(user).in_display_order()
+
+    def clean_amount(self) -> Decimal:
+        # Only parsing here: that it is more than zero is the model's rule.
+        return money_from(self.cleaned_data.get("amount", ""))
+
+    def clean_date(self) -> date:
+        day = self.cleaned_data["date"]
+        if not 2000 <= day.year <= 2999:
+            raise ValidationError("Pick a date between 2000 and 2999.")
+        return day
+
+    def service_fields(self) -> dict[str, Any]:
+        """The cleaned values as planned_create/planned_update keywords."""
+        return {
+            key: self.cleaned_data[key] for key in ("funnel", "amount", "date", "note", "repeat")
+        }

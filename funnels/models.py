@@ -372,3 +372,108 @@ class IncomeTombstone(Tombstone):
         indexes = [
             models.Index(fields=["household", "deleted_at"], name="income_tomb_household_at"),
         ]
+
+
+# --- planned spendings (docs/rules.md §12.2) -------------------------------------------------
+
+
+class Repeat(models.TextChoices):
+    """How often a planned spending comes back."""
+
+    NONE = "none", "Once"
+    WEEKLY = "weekly", "Every week"
+    MONTHLY = "monthly", "Every month"
+    YEARLY = "yearly", "Every year"
+
+
+class PlannedSpendingQuerySet(models.QuerySet["PlannedSpending"]):
+    def visible_to(self, user: User) -> PlannedSpendingQuerySet:
+        """Plans of funnels the member can see (a personal funnel's only to its member)."""
+        return self.filter(visible_to_q(user, prefix="funnel__"))
+
+
+class PlannedSpending(models.Model):
+    """Money set aside for a spending on a date, once or repeating (docs/rules.md §12.2).
+
+    Its occurrences are computed (funnels.planned.occurrence_dates); only those that became a
+    spending or were skipped have a row (PlannedOccurrence).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    funnel = models.ForeignKey(Funnel, on_delete=models.CASCADE, related_name="plans")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="planned_spendings",
+        help_text="Empty when the member who planned it has left the household.",
+    )
+    amount = MoneyField()
+    date = models.DateField(help_text="The (first) day it is due, in the household time zone.")
+    note = models.CharField(max_length=200, blank=True)
+    repeat = models.CharField(max_length=8, choices=Repeat.choices, default=Repeat.NONE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PlannedSpendingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "created_at"]
+        indexes = [models.Index(fields=["funnel", "date"], name="planned_funnel_date")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="planned_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = self.note or "Planned"
+        return f"{label} {self.amount} on {self.date:%Y-%m-%d} ({self.repeat})"
+
+    def clean(self) -> None:
+        if self.amount is not None and self.amount <= 0:
+            raise ValidationError({"amount": "The amount must be more than zero."})
+        if (
+            self.created_by_id is not None
+            and self.funnel_id is not None
+            and self.created_by.household_id != self.funnel.household_id
+        ):
+            raise ValidationError(
+                {"created_by": "Who planned it is a member of the funnel's household."}
+            )
+
+
+class OccurrenceStatus(models.TextChoices):
+    PAID = "paid", "Recorded as a spending"
+    SKIPPED = "skipped", "Skipped"
+
+
+class PlannedOccurrence(models.Model):
+    """One occurrence of a plan that is done with: recorded as a spending, or skipped.
+
+    The unique (plan, date) row is what makes an occurrence a spending exactly once, whoever
+    gets there first (the daily job, a "paid" tap, a retry): the others' insert fails.
+    """
+
+    plan = models.ForeignKey(PlannedSpending, on_delete=models.CASCADE, related_name="occurrences")
+    date = models.DateField()
+    status = models.CharField(max_length=8, choices=OccurrenceStatus.choices)
+    spending = models.OneToOneField(
+        Spending,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="occurrence",
+        help_text="The spending it became; empty when skipped or when that spending was deleted.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "date"], name="occurrence_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.date:%Y-%m-%d} {self.status}"

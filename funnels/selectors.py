@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from funnels import allowance, rollover
+from funnels import allowance, planned, rollover
 from funnels.fields import MoneyField
 from funnels.models import Funnel, Spending, SpendingTombstone
 
@@ -37,6 +37,7 @@ class Overview:
     rows: list[FunnelRow]
     totals: allowance.Figures
     recent: list[Spending]
+    upcoming: list[planned.Upcoming]
 
 
 def local_today(*, household: Household) -> date:
@@ -94,7 +95,16 @@ def funnel_rows(
     *, user: User, period: allowance.Period | None = None, pk: UUID | None = None
 ) -> list[FunnelRow]:
     """Visible funnels (or the one with `pk`) with their figures for `period` (default: the
-    current one), in one query: what the dashboard, the overview and funnels/ API show."""
+    current one): what the funnels/ API shows."""
+    return funnel_rows_and_plans(user=user, period=period, pk=pk)[0]
+
+
+def funnel_rows_and_plans(
+    *, user: User, period: allowance.Period | None = None, pk: UUID | None = None
+) -> tuple[list[FunnelRow], planned.PlannedView]:
+    """Visible funnels (or the one with `pk`) with their figures for `period` (default: the
+    current one), and their plans: one query for the funnels and their sums, one for the
+    carries (§12.1) and two for the plans (§12.2), whatever their numbers."""
     household = user.household
     period = period or period_of(household=household)
     funnels = funnels_with_sums(user=user, period=period)
@@ -102,8 +112,9 @@ def funnel_rows(
         funnels = funnels.filter(pk=pk)
     funnels = list(funnels)
     carries = rollover.carries_in(household=household, funnels=funnels, period=period)
+    plans = planned.planned_in(household=household, funnels=funnels, period=period)
     tz = household.tzinfo
-    return [
+    rows = [
         FunnelRow(
             funnel=funnel,
             figures=allowance.figures_for(
@@ -114,10 +125,15 @@ def funnel_rows(
                 mode=household.allowance_mode,
                 created_on=funnel.created_at.astimezone(tz).date(),
                 carry_in=carries[funnel.pk],
+                planned_total=plans.sums[funnel.pk].total,
+                planned=plans.sums[funnel.pk].reserved,
+                planned_spent=plans.sums[funnel.pk].spent,
+                planned_spent_today=plans.sums[funnel.pk].spent_today,
             ),
         )
         for funnel in funnels
     ]
+    return rows, plans
 
 
 def recent_spendings(
@@ -144,13 +160,14 @@ def overview_for(*, user: User, on: date | None = None) -> Overview:
     """Everything the dashboard and the overview endpoint show, as of `on` (default today)."""
     household = user.household
     period = period_of(household=household, on=on)
-    rows = funnel_rows(user=user, period=period)
+    rows, plans = funnel_rows_and_plans(user=user, period=period)
     return Overview(
         household=household,
         period=period,
         rows=rows,
         totals=allowance.totals_of(row.figures for row in rows),
         recent=recent_spendings(user=user, period=period, funnels=[row.funnel for row in rows]),
+        upcoming=plans.upcoming,
     )
 
 

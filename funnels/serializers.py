@@ -203,6 +203,11 @@ class FunnelSerializer(serializers.Serializer):
     carry_in = MoneyReadField(
         source="figures.carry_in", help_text="What the last period carried in (§12.1)."
     )
+    planned = MoneyReadField(
+        source="figures.planned",
+        help_text="Set aside for planned spendings of this period not recorded yet (§12.2); "
+        "`remaining` and `daily` already leave it out.",
+    )
 
 
 # The model lower-cases a colour before its own check (funnels.models.validate_color).
@@ -402,9 +407,25 @@ class PeriodSerializer(serializers.Serializer):
 class TotalsSerializer(serializers.Serializer):
     limit = MoneyReadField()
     carry_in = MoneyReadField()
+    planned = MoneyReadField()
     spent = MoneyReadField()
     remaining = MoneyReadField()
     daily = MoneyReadField()
+
+
+class UpcomingSerializer(serializers.Serializer):
+    """An occurrence of a planned spending not recorded or skipped yet."""
+
+    plan = serializers.UUIDField(source="plan.id", read_only=True)
+    funnel = serializers.UUIDField(source="plan.funnel_id", read_only=True)
+    date = serializers.DateField(read_only=True)
+    amount = MoneyReadField(source="plan.amount")
+    note = serializers.CharField(source="plan.note", read_only=True)
+    skipped = serializers.BooleanField(
+        read_only=True,
+        help_text="True for an occurrence skipped (from today on): planned/{id}/unskip/ takes "
+        "the skip back.",
+    )
 
 
 class OverviewSerializer(serializers.Serializer):
@@ -415,3 +436,9 @@ class OverviewSerializer(serializers.Serializer):
     funnels = FunnelSerializer(source="rows", many=True, read_only=True)
     totals = TotalsSerializer(read_only=True)
     recent = SpendingSerializer(many=True, read_only=True)
+    upcoming = UpcomingSerializer(
+        many=True,
+        read_only=True,
+        help_text="Planned occurrences not done yet, from the period's start to 31 days ahead, "
+        "and those skipped from today on (`skipped`), soonest first (at most 10).",
+    )

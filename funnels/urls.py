@@ -7,6 +7,7 @@ from funnels import (
     views_funnels,
     views_history,
     views_income,
+    views_planned,
     views_pwa,
     views_reports,
 )
@@ -34,4 +35,10 @@ urlpatterns = [
     path("funnels/<uuid:pk>/edit/", views_funnels.funnel_edit, name="funnel-edit"),
     path("funnels/<uuid:pk>/move/", views_funnels.funnel_move, name="funnel-move"),
     path("funnels/<uuid:pk>/delete/", views_funnels.funnel_delete, name="funnel-delete"),
+    path("planned/new/", views_planned.planned_create, name="planned-create"),
+    path("planned/<uuid:pk>/edit/", views_planned.planned_edit, name="planned-edit"),
+    path("planned/<uuid:pk>/delete/", views_planned.planned_delete, name="planned-delete"),
+    path("planned/<uuid:pk>/paid/", views_planned.planned_paid, name="planned-paid"),
+    path("planned/<uuid:pk>/skip/", views_planned.planned_skip, name="planned-skip"),
+    path("planned/<uuid:pk>/unskip/", views_planned.planned_unskip, name="planned-unskip"),
 ]

@@ -154,6 +154,12 @@ def _spending_save(request: HttpRequest, form: SpendingForm) -> Spending:
     return spending
 
 
+def dashboard_changes(request: HttpRequest, *, saved: str) -> HttpResponse:
+    """The dashboard's regions that a change elsewhere (a planned spending paid or skipped)
+    moves, for HTMX, with `saved` in the toast."""
+    return _dashboard(request, saved=saved, fragment="changes")
+
+
 def _saved_message(request: HttpRequest, spending: Spending) -> str:
     """'Saved 12.50 from Food.', or where it went when that is outside the current period."""
     period = selectors.period_of(household=request.user.household)

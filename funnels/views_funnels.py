@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.web import member_required
 from budget.forms import form_save
-from funnels import selectors, services
-from funnels.forms import COMMON_EMOJI, PALETTE, FunnelDeleteForm, FunnelForm
+from funnels import planned, selectors, services
+from funnels.forms import COMMON_EMOJI, PALETTE, FunnelDeleteForm, FunnelForm, PlannedForm
 from funnels.models import Funnel
 
 
@@ -35,12 +35,13 @@ def _form_page(
 @require_GET
 @member_required
 def funnel_list(request: HttpRequest) -> HttpResponse:
-    """The member's funnels in display order, with reorder, edit and delete."""
-    return render(
-        request,
-        "funnels/funnels.html",
-        {"funnels": list(selectors.funnels_visible_to(user=request.user))},
-    )
+    """The member's funnels in display order, with reorder, edit and delete, and their plans."""
+    context = {
+        "funnels": list(selectors.funnels_visible_to(user=request.user)),
+        "plans": list(planned.plans_visible_to(user=request.user)),
+        "planned_form": PlannedForm(user=request.user),
+    }
+    return render(request, "funnels/funnels.html", context)
 
 
 @require_http_methods(["GET", "POST"])

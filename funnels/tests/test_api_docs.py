@@ -16,6 +16,11 @@ PATHS = {
     "/api/v1/spendings/{id}/": {"get", "patch", "delete"},
     "/api/v1/spendings/deleted/": {"get"},
     "/api/v1/overview/": {"get"},
+    "/api/v1/planned/": {"get", "post"},
+    "/api/v1/planned/{id}/": {"get", "patch", "delete"},
+    "/api/v1/planned/{id}/paid/": {"post"},
+    "/api/v1/planned/{id}/skip/": {"post"},
+    "/api/v1/planned/{id}/unskip/": {"post"},
 }
 
 

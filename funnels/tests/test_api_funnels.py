@@ -29,6 +29,7 @@ FUNNEL_FIELDS = {
     "rollover",
     "rollover_cap",
     "carry_in",
+    "planned",
 }
 
 

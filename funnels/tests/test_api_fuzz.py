@@ -18,12 +18,14 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from accounts.tokens import token_pair_for
-from funnels.models import Funnel, Spending
+from funnels import planned
+from funnels.models import Funnel, PlannedSpending, Spending
 from funnels.tests.factories import FunnelFactory, SpendingFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
@@ -49,6 +51,7 @@ class SignedIn:
     headers: dict[str, str]
     funnels: list[str]
     spendings: list[str]
+    plans: list[str]
     examples: Iterator[int]
 
 
@@ -60,12 +63,16 @@ def signed_in(make_member) -> SignedIn:
     FunnelFactory(household=owner.household, name="Shared")
     for funnel in Funnel.objects.visible_to(owner):
         SpendingFactory.create_batch(2, funnel=funnel, created_by=owner)
+        planned.planned_create(
+            user=owner, funnel=funnel, amount="9.50", date=timezone.localdate(), repeat="weekly"
+        )
     return SignedIn(
         headers={"Authorization": f"Bearer {token_pair_for(owner)['access']}"},
         funnels=[str(pk) for pk in Funnel.objects.visible_to(owner).values_list("pk", flat=True)],
         spendings=[
             str(pk) for pk in Spending.objects.visible_to(owner).values_list("pk", flat=True)
         ],
+        plans=[str(pk) for pk in PlannedSpending.objects.values_list("pk", flat=True)],
         examples=itertools.count(),
     )
 
@@ -77,8 +84,13 @@ def aim_at_real_objects(case, member: SignedIn) -> None:
         return
     funnel = member.funnels[n // 2 % len(member.funnels)]
     spending = member.spendings[n // 2 % len(member.spendings)]
+    plan = member.plans[n // 2 % len(member.plans)]
     if isinstance(case.path_parameters, dict) and "id" in case.path_parameters:
-        case.path_parameters["id"] = spending if "/spendings/" in case.path else funnel
+        case.path_parameters["id"] = (
+            spending if "/spendings/" in case.path
+            else plan if "/planned/" in case.path
+            else funnel
+        )  # fmt: skip
     if isinstance(case.body, dict):
         if "funnel" in case.body:
             case.body["funnel"] = funnel

@@ -46,6 +46,7 @@ def assert_matches_dashboard(body: dict, user, day: date | None) -> None:
         "remaining": money(totals.remaining),
         "daily": money(totals.daily),
         "carry_in": money(totals.carry_in),
+        "planned": money(totals.planned),
     }
     assert [s["id"] for s in body["recent"]] == [str(s.pk) for s in expected.recent]
 
@@ -82,7 +83,7 @@ def test_overview_today_matches_dashboard(api_client_for, user, spendings):
     response = api_client_for(user).get(URL)
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"date", "period", "funnels", "totals", "recent"}
+    assert set(body) == {"date", "period", "funnels", "totals", "recent", "upcoming"}
     assert_matches_dashboard(body, user, None)
 
 

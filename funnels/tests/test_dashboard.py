@@ -39,8 +39,8 @@ def test_dashboard_query_count_is_constant(client, user, django_assert_num_queri
         SpendingFactory.create_batch(3, funnel=funnel, created_by=user, amount=Decimal("1.00"))
     client.force_login(user)
     # session, user, household, funnels with sums, closed periods with their sums (rollover),
-    # recent spendings, the member's recent income sources: 7, whatever the number of rows
-    # (the sliding session is renewed at most once a day, not on every request).
-    with django_assert_num_queries(7):
+    # plans with their done occurrences, recent spendings, the member's recent income sources:
+    # 8, whatever the number of rows (the sliding session is renewed at most once a day).
+    with django_assert_num_queries(8):
         response = client.get("/")
     assert response.content.decode().count('class="funnel"') == 2 + extra_funnels

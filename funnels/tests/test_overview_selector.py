@@ -112,7 +112,7 @@ def test_overview_runs_a_constant_number_of_queries(user, django_assert_num_quer
         funnel = FunnelFactory(household=user.household)
         SpendingFactory.create_batch(5, funnel=funnel, created_by=user)
     user.household  # noqa: B018 - the request user arrives with its household loaded
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         overview = overview_for(user=user)
     assert len(overview.rows) == 2 + extra_funnels
 

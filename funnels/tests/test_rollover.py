@@ -160,7 +160,7 @@ def test_dashboard_query_count_does_not_grow_with_closed_periods(
     client.force_login(user)
     with time_machine.travel(at(2026, 11, 2), tick=False):
         client.get("/")  # closes the 70 missed periods
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(8):
             response = client.get("/")
     assert response.status_code == 200
     assert PeriodClose.objects.count() == 70 + 10

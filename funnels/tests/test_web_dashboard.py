@@ -300,11 +300,12 @@ def _with_funnels(user, count: int) -> None:
     SpendingFactory.create_batch(2, funnel=food_of(user), created_by=user)
 
 
-# GET: session, user, household, funnels with their sums, closed periods (rollover), recent
-# spendings, income sources.
-DASHBOARD_QUERIES = 7
-# POST: session, user, household, the funnel, the insert, then the dashboard's three reads.
-SAVE_QUERIES = 8
+# GET: session, user, household, funnels with their sums, closed periods (rollover), plans
+# (§12.2), recent spendings, income sources.
+DASHBOARD_QUERIES = 8
+# POST: session, user, household, the funnel, the insert, then the figures' four reads (funnels
+# with sums, closed periods, plans, recent spendings).
+SAVE_QUERIES = 9
 
 
 @pytest.mark.parametrize("funnels", [2, 12])

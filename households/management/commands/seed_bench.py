@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Household, User
-from funnels.models import Funnel, Spending
+from funnels.models import Funnel, Repeat, Spending
+from funnels.planned import planned_create
 from funnels.services import funnel_create
 from households.services import household_create, household_join
 
@@ -66,7 +67,19 @@ class Command(BaseCommand):
                 Spending.objects.bulk_create(batch)
                 batch.clear()
         Spending.objects.bulk_create(batch)
+        # Planned spendings (docs/rules.md §12.2), so the figures pay for reading them too.
+        today = timezone.localdate()
+        plans = 0
+        for n, funnel in enumerate(funnels):
+            member = funnel.owner or members[0]
+            for repeat in (Repeat.MONTHLY, Repeat.WEEKLY, Repeat.NONE):
+                day = today + timedelta(days=(3 * n + len(repeat)) % 28 - 5)
+                planned_create(
+                    user=member, funnel=funnel, amount=Decimal("25.00"), date=day,
+                    note=f"{repeat} {n}", repeat=repeat,
+                )  # fmt: skip
+                plans += 1
         self.stdout.write(
-            f"Seeded {len(members)} members, {len(funnels)} funnels, "
+            f"Seeded {len(members)} members, {len(funnels)} funnels, {plans} planned spendings, "
             f"{Spending.objects.filter(funnel__household=members[0].household).count()} spendings."
         )

@@ -1,0 +1,252 @@
+"""REST API v1 of planned spendings (docs/rules.md §12.2): CRUD, "paid" and "skip".
+
+The same rules as spendings (§5.4): idempotent create on a client-chosen id (same body 200,
+other body 409), objects looked up through `visible_to` (anything else answers 404), the
+services of funnels.planned underneath.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from budget.api import PLAIN_TEXT, Conflict, ErrorSerializer
+from funnels import planned as services
+from funnels.models import Funnel, PlannedOccurrence, Repeat
+from funnels.serializers import (
+    AmountInField,
+    DateParam,
+    MoneyReadField,
+    SpendingSerializer,
+    UsernameField,
+    client_id_field,
+)
+
+# --- serializers -----------------------------------------------------------------------------
+
+
+class PlannedSerializer(serializers.Serializer):
+    """A planned spending as the API shows it."""
+
+    id = serializers.UUIDField(read_only=True)
+    funnel = serializers.UUIDField(source="funnel_id", read_only=True)
+    amount = MoneyReadField()
+    date = serializers.DateField(read_only=True, help_text="The (first) day it is due, local.")
+    note = serializers.CharField(read_only=True)
+    repeat = serializers.ChoiceField(choices=Repeat.choices, read_only=True)
+    created_by = UsernameField(help_text="Username of who planned it; null once they have left.")
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+
+class PlannedInputSerializer(serializers.Serializer):
+    """What a client sends to plan a spending (id optional, for safe retries) or change it."""
+
+    id = client_id_field()
+    funnel = serializers.UUIDField(help_text="Id of a funnel the member can see.")
+    amount = AmountInField()
+    date = DateParam(
+        help_text="The day it is due (the first one when it repeats), in household time. "
+        "Occurrences count from the day the plan is made: earlier ones are never reserved "
+        "nor recorded."
+    )
+    note = serializers.CharField(
+        max_length=200, allow_blank=True, required=False, validators=[PLAIN_TEXT]
+    )
+    repeat = serializers.ChoiceField(
+        choices=Repeat.choices,
+        required=False,
+        help_text="none (default), weekly, monthly or yearly. Monthly and yearly keep the day "
+        "of the month, or take the month's last day where it has none (31 Jan → 28 Feb).",
+    )
+
+    def validate_funnel(self, value: Any) -> Funnel:
+        user = self.context["request"].user
+        funnel = Funnel.objects.visible_to(user).filter(pk=value).first()
+        if funnel is None:
+            raise serializers.ValidationError("No such funnel.")
+        return funnel
+
+
+class PlannedUpdateSerializer(PlannedInputSerializer):
+    """The fields of a plan a member can change (all optional)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["id"]
+
+
+class OccurrenceInputSerializer(serializers.Serializer):
+    date = DateParam(help_text="The day of the occurrence: one the plan falls due on.")
+
+
+class OccurrenceSerializer(serializers.Serializer):
+    """One occurrence that is done with: recorded as a spending, or skipped."""
+
+    plan = serializers.UUIDField(source="plan_id", read_only=True)
+    date = serializers.DateField(read_only=True)
+    status = serializers.ChoiceField(
+        choices=["paid", "skipped"], read_only=True, help_text="paid or skipped."
+    )
+    spending = SpendingSerializer(
+        read_only=True, allow_null=True, help_text="The spending it became; null when skipped."
+    )
+
+
+# --- views -----------------------------------------------------------------------------------
+
+
+def _valid(serializer: serializers.Serializer) -> dict[str, Any]:
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class PlannedListView(APIView):
+    @extend_schema(responses=PlannedSerializer(many=True), summary="List planned spendings")
+    def get(self, request: Request) -> Response:
+        """The plans the member sees (of their own and the shared funnels), soonest first."""
+        plans = services.plans_visible_to(user=request.user)
+        return Response(PlannedSerializer(plans, many=True).data)
+
+    @extend_schema(
+        request=PlannedInputSerializer,
+        responses={
+            201: PlannedSerializer,
+            200: OpenApiResponse(
+                PlannedSerializer, description="A repeat of an earlier create: nothing new."
+            ),
+            409: OpenApiResponse(
+                ErrorSerializer, description="The id is taken by another plan or other values."
+            ),
+        },
+        summary="Plan a spending",
+    )
+    def post(self, request: Request) -> Response:
+        """Plan a spending; with a client-chosen `id` a retry is safe (200, nothing new)."""
+        data = _valid(PlannedInputSerializer(data=request.data, context={"request": request}))
+        fields = {
+            "user": request.user,
+            "funnel": data["funnel"],
+            "amount": data["amount"],
+            "date": data["date"],
+            "note": data.get("note", ""),
+            "repeat": data.get("repeat", Repeat.NONE),
+        }
+        if "id" not in data:
+            plan, created = services.planned_create(**fields), True
+        else:
+            try:
+                plan, created = services.planned_create_idempotent(plan_id=data["id"], **fields)
+            except services.PlannedIdConflict as exc:
+                raise Conflict(str(exc)) from None
+        return Response(
+            PlannedSerializer(plan).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class PlannedDetailView(APIView):
+    @extend_schema(responses=PlannedSerializer, summary="Get a planned spending")
+    def get(self, request: Request, pk: UUID) -> Response:
+        """One plan."""
+        return Response(PlannedSerializer(services.plan_visible_to(user=request.user, pk=pk)).data)
+
+    @extend_schema(
+        request=PlannedUpdateSerializer(partial=True),
+        responses={
+            200: PlannedSerializer,
+        },
+        summary="Change a planned spending",
+    )
+    def patch(self, request: Request, pk: UUID) -> Response:
+        """Change the funnel, amount, date, note or repeat; done occurrences stay done."""
+        plan = services.plan_visible_to(user=request.user, pk=pk)
+        changes = _valid(
+            PlannedUpdateSerializer(data=request.data, partial=True, context={"request": request})
+        )
+        plan = services.planned_update(user=request.user, plan=plan, **changes)
+        return Response(PlannedSerializer(plan).data)
+
+    @extend_schema(responses={204: None}, summary="Delete a planned spending")
+    def delete(self, request: Request, pk: UUID) -> Response:
+        """Delete a plan; the spendings it already became stay."""
+        plan = services.plan_visible_to(user=request.user, pk=pk)
+        services.planned_delete(user=request.user, plan=plan)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _occurrence_response(occurrence: PlannedOccurrence, created: bool) -> Response:
+    return Response(
+        OccurrenceSerializer(occurrence).data,
+        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+    )
+
+
+# A 400 (bad date, or a day the plan does not fall due on) is described for every write.
+OCCURRENCE_RESPONSES = {
+    409: OpenApiResponse(ErrorSerializer, description="That occurrence was done the other way."),
+}
+
+
+class PlannedPaidView(APIView):
+    @extend_schema(
+        request=OccurrenceInputSerializer,
+        responses={
+            201: OccurrenceSerializer,
+            200: OpenApiResponse(OccurrenceSerializer, description="Recorded already."),
+            **OCCURRENCE_RESPONSES,
+        },
+        summary="Record an occurrence as paid",
+    )
+    def post(self, request: Request, pk: UUID) -> Response:
+        """Record the occurrence due on `date` as a spending made now (before the daily job
+        does on its day); safe to repeat."""
+        plan = services.plan_visible_to(user=request.user, pk=pk)
+        on = _valid(OccurrenceInputSerializer(data=request.data))["date"]
+        try:
+            occurrence, created = services.planned_paid(user=request.user, plan=plan, on=on)
+        except services.OccurrenceConflict as exc:
+            raise Conflict(str(exc)) from None
+        return _occurrence_response(occurrence, created)
+
+
+class PlannedSkipView(APIView):
+    @extend_schema(
+        request=OccurrenceInputSerializer,
+        responses={
+            201: OccurrenceSerializer,
+            200: OpenApiResponse(OccurrenceSerializer, description="Skipped already."),
+            **OCCURRENCE_RESPONSES,
+        },
+        summary="Skip an occurrence",
+    )
+    def post(self, request: Request, pk: UUID) -> Response:
+        """Drop the occurrence due on `date`: nothing is set aside or recorded for it."""
+        plan = services.plan_visible_to(user=request.user, pk=pk)
+        on = _valid(OccurrenceInputSerializer(data=request.data))["date"]
+        try:
+            occurrence, created = services.planned_skip(user=request.user, plan=plan, on=on)
+        except services.OccurrenceConflict as exc:
+            raise Conflict(str(exc)) from None
+        return _occurrence_response(occurrence, created)
+
+
+class PlannedUnskipView(APIView):
+    @extend_schema(
+        request=OccurrenceInputSerializer,
+        responses={204: None},
+        summary="Take back a skip",
+    )
+    def post(self, request: Request, pk: UUID) -> Response:
+        """The occurrence skipped on `date` is set aside again (204 also when it was not
+        skipped: there is nothing left to undo; a paid one stays paid)."""
+        plan = services.plan_visible_to(user=request.user, pk=pk)
+        on = _valid(OccurrenceInputSerializer(data=request.data))["date"]
+        services.planned_unskip(user=request.user, plan=plan, on=on)
+        return Response(status=status.HTTP_204_NO_CONTENT)

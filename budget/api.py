@@ -29,6 +29,44 @@ PLAIN_TEXT = RegexValidator(TEXT_PATTERN, "Null characters are not allowed.")
 NAME_TEXT = RegexValidator(NAME_PATTERN, "This field may not be blank.")
 
 
+class StrictCharField(serializers.CharField):
+    """A CharField that refuses numbers, booleans and other non-strings instead of casting."""
+
+    def to_internal_value(self, data: object) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON boolean only: DRF's BooleanField also takes 0, 1, "yes", "off"..., the schema
+    says `boolean`."""
+
+    def to_internal_value(self, data: object) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer only: DRF's IntegerField also takes "12" and 12.0, the schema says
+    `integer`."""
+
+    def to_internal_value(self, data: object) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictUUIDField(serializers.UUIDField):
+    """A UUID string only: DRF's UUIDField also reads an integer as a UUID."""
+
+    def to_internal_value(self, data: object) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
+
 class Conflict(exceptions.APIException):
     status_code = 409
     default_detail = "This conflicts with what is already stored."

@@ -18,8 +18,14 @@ from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.api import StrictCharField
-from budget.api import NAME_TEXT, PLAIN_TEXT
+from budget.api import (
+    NAME_TEXT,
+    PLAIN_TEXT,
+    StrictBooleanField,
+    StrictCharField,
+    StrictIntegerField,
+    StrictUUIDField,
+)
 from funnels.fields import MONEY_PATTERN, POSITIVE_MONEY_PATTERN, to_money
 from funnels.models import Funnel, Rollover
 
@@ -82,7 +88,7 @@ class UsernameField(serializers.Field):
 
 def client_id_field() -> serializers.UUIDField:
     """The optional id a client chooses, so that sending the same create again is safe."""
-    return serializers.UUIDField(
+    return StrictUUIDField(
         required=False,
         help_text="Optional client-chosen id: posting the same id again is a safe retry.",
     )
@@ -217,7 +223,7 @@ COLOR_TEXT = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #ffa500.")
         "interchange (the `emoji` package's list), as is, without spaces.",
     }
 )
-class EmojiField(serializers.CharField):
+class EmojiField(StrictCharField):
     """One emoji, checked by the model (funnels.models.validate_one_emoji); never trimmed."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -231,17 +237,17 @@ class FunnelInputSerializer(serializers.Serializer):
 
     name = StrictCharField(max_length=40, validators=[NAME_TEXT])
     emoji = EmojiField()
-    color = serializers.CharField(
+    color = StrictCharField(
         max_length=7,
         trim_whitespace=False,
         validators=[COLOR_TEXT],
         help_text="A colour like #ffa500 (either case).",
     )
     monthly_limit = MoneyInField()
-    shared = serializers.BooleanField(
+    shared = StrictBooleanField(
         default=False, help_text="True for a funnel the whole household spends from."
     )
-    position = serializers.IntegerField(min_value=0, max_value=MAX_POSITION, required=False)
+    position = StrictIntegerField(min_value=0, max_value=MAX_POSITION, required=False)
     rollover = serializers.ChoiceField(choices=Rollover.choices, required=False)
     rollover_cap = MoneyInField(required=False, allow_null=True)
 
@@ -268,13 +274,13 @@ class SpendingInputSerializer(serializers.Serializer):
     """What a client sends to record (id optional, for safe retries) or change a spending."""
 
     id = client_id_field()
-    funnel = serializers.UUIDField(help_text="Id of a funnel the member can see.")
+    funnel = StrictUUIDField(help_text="Id of a funnel the member can see.")
     amount = AmountInField()
     spent_at = LocalDateTimeField(
         required=False,
         help_text="When it was spent (default now); without an offset it is household time.",
     )
-    note = serializers.CharField(
+    note = StrictCharField(
         max_length=200, allow_blank=True, required=False, validators=[PLAIN_TEXT]
     )
 

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from budget.api import ErrorSerializer
+from budget.api import ErrorSerializer, StrictIntegerField, StrictUUIDField
 from transfers.forms_import import ImportUploadForm
 from transfers.importing import import_confirm, import_preview
 from transfers.models import ImportBatch
@@ -52,8 +52,8 @@ class ImportPreviewSerializer(serializers.Serializer):
 
 
 class ImportConfirmRowSerializer(serializers.Serializer):
-    line = serializers.IntegerField(min_value=1)
-    funnel = serializers.UUIDField(allow_null=True)
+    line = StrictIntegerField(min_value=1)
+    funnel = StrictUUIDField(allow_null=True)
 
 
 class ImportConfirmSerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ become a 404 (everything a member cannot see answers 404); every error body is J
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -185,3 +186,23 @@ class AutoSchema(openapi.AutoSchema):
                 response["description"] = description
                 responses[code] = response
         return responses
+
+    def _insert_field_validators(self, field: Any, schema: dict[str, Any]) -> None:
+        """A blank-allowed text field whose pattern already takes "" is that one schema.
+
+        drf-spectacular writes `oneOf: [{pattern}, {maxLength: 0}]` for it, and "" then matches
+        both branches, which `oneOf` forbids: the schema would call an empty note invalid while
+        the server (rightly) takes it.
+        """
+        super()._insert_field_validators(field, schema)
+        branches = schema.get("oneOf")
+        if (
+            isinstance(branches, list)
+            and len(branches) == 2
+            and branches[1] == {"type": "string", "maxLength": 0}
+            and "pattern" in branches[0]
+            and not branches[0].get("minLength")
+            and re.search(branches[0]["pattern"], "")
+        ):
+            del schema["oneOf"]
+            schema.update(branches[0])

@@ -15,6 +15,7 @@ from typing import Any
 import emoji
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -249,7 +250,41 @@ class FunnelInputSerializer(serializers.Serializer):
     )
     position = StrictIntegerField(min_value=0, max_value=MAX_POSITION, required=False)
     rollover = serializers.ChoiceField(choices=Rollover.choices, required=False)
-    rollover_cap = MoneyInField(required=False, allow_null=True)
+    rollover_cap = MoneyInField(
+        required=False,
+        allow_null=True,
+        help_text='The most that may carry over; required (not null) with rollover "capped".',
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """Rollover "capped" comes with its cap in the same request, on PATCH too (whatever cap is
+        stored), so the rule needs no server state and the schema states it (the anyOf of
+        FunnelInputSchema)."""
+        if attrs.get("rollover") == Rollover.CAPPED and attrs.get("rollover_cap") is None:
+            raise serializers.ValidationError({"rollover_cap": CAP_NEEDED})
+        return attrs
+
+
+CAP_NEEDED = "Enter the most that may carry over."
+
+
+class FunnelInputSchema(OpenApiSerializerExtension):
+    """FunnelInputSerializer's schema, with the rule of its validate(): rollover "capped" needs
+    a rollover_cap that is not null in the same body (any other rollover, or none, needs none)."""
+
+    target_class = FunnelInputSerializer
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        if direction == "request":
+            cap = dict(schema["properties"]["rollover_cap"])
+            cap.pop("nullable", None)
+            capped = {"enum": [Rollover.CAPPED.value]}
+            schema["anyOf"] = [
+                {"properties": {"rollover": {"not": capped}}},
+                {"required": ["rollover", "rollover_cap"], "properties": {"rollover_cap": cap}},
+            ]
+        return schema
 
 
 # --- spendings -----------------------------------------------------------------------------

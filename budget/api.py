@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 from drf_spectacular import openapi
@@ -31,7 +31,20 @@ NAME_TEXT = RegexValidator(NAME_PATTERN, "This field may not be blank.")
 
 
 class StrictCharField(serializers.CharField):
-    """A CharField that refuses numbers, booleans and other non-strings instead of casting."""
+    """A CharField that refuses numbers, booleans and other non-strings instead of casting.
+
+    The NUL character is refused by a pattern the schema states: the field's own (each refuses
+    NUL), else PLAIN_TEXT's, in place of DRF's ProhibitNullCharactersValidator, which the schema
+    does not show (and which would say it twice).
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators = [
+            v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
+        if not any(isinstance(v, RegexValidator) for v in self.validators):
+            self.validators.append(PLAIN_TEXT)
 
     def to_internal_value(self, data: object) -> str:
         if not isinstance(data, str):

@@ -347,3 +347,37 @@ class OverviewView(APIView):
         params = serializer.validated_data
         overview = selectors.overview_for(user=request.user, on=params.get("date"))
         return Response(OverviewSerializer(overview).data)
+
+
+# --- schema links --------------------------------------------------------------------------
+
+
+def funnel_links(funnel_id: str) -> dict[str, Any]:
+    """OpenAPI links from an answer carrying a funnel (its id at the runtime expression
+    `funnel_id`): spend from it, list its spendings. Schemathesis infers the links from an object
+    to its own {id} operations; these it cannot guess from the names. A client (and the fuzz's
+    stateful phase) can follow them."""
+    return {
+        "SpendFromIt": {
+            "operationId": "spendings_create",
+            "requestBody": {"funnel": funnel_id},
+            "description": "Record a spending in this funnel.",
+        },
+        "ItsSpendings": {
+            "operationId": "spendings_list",
+            "parameters": {"query.funnel": funnel_id},
+            "description": "The spendings of this funnel.",
+        },
+    }
+
+
+def schema_links(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: funnel_links on the answers that carry a funnel."""
+    for path, method, code, funnel_id in [
+        ("/api/v1/funnels/", "post", "201", "$response.body#/id"),
+        ("/api/v1/funnels/{id}/", "get", "200", "$response.body#/id"),
+        ("/api/v1/funnels/", "get", "200", "$response.body#/0/id"),
+    ]:
+        response = result["paths"][path][method]["responses"][code]
+        response.setdefault("links", {}).update(funnel_links(funnel_id))
+    return result

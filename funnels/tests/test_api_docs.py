@@ -169,3 +169,24 @@ def test_schema_is_served_as_json_on_request(client):
     response = client.get("/api/v1/schema/?format=json")
     assert response.status_code == 200
     assert response.json()["info"]["title"] == "Funnels API"
+
+
+def test_funnel_answers_link_to_spending_from_the_funnel(schema, api_client_for, user):
+    """The schema's links from a created funnel: a spending in it, its spendings; following them
+    by hand works."""
+    links = schema["paths"]["/api/v1/funnels/"]["post"]["responses"]["201"]["links"]
+    assert links["SpendFromIt"]["operationId"] == "spendings_create"
+    assert links["SpendFromIt"]["requestBody"] == {"funnel": "$response.body#/id"}
+    assert links["ItsSpendings"]["parameters"] == {"query.funnel": "$response.body#/id"}
+    listed = schema["paths"]["/api/v1/funnels/"]["get"]["responses"]["200"]["links"]
+    assert listed["SpendFromIt"]["requestBody"] == {"funnel": "$response.body#/0/id"}
+    client = api_client_for(user)
+    funnel = client.post(
+        "/api/v1/funnels/",
+        {"name": "Fun", "emoji": "🎉", "color": "#aabbcc", "monthly_limit": "50"},
+        format="json",
+    ).json()["id"]
+    spent = client.post("/api/v1/spendings/", {"funnel": funnel, "amount": "3"}, format="json")
+    assert spent.status_code == 201
+    listed = client.get("/api/v1/spendings/", {"funnel": funnel}).json()["results"]
+    assert [s["id"] for s in listed] == [spent.json()["id"]]

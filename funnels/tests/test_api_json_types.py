@@ -80,3 +80,18 @@ def test_a_uuid_must_be_a_json_string(api_client_for, user, field):
     assert response.status_code == 400
     assert list(response.json()) == [field]
     assert "valid UUID" in response.json()[field][0]
+
+
+def test_a_name_longer_than_the_schemas_max_length_is_refused_even_with_spaces_around(
+    api_client_for, user
+):
+    """maxLength (40) counts what is sent: the server no longer trims first and then counts."""
+    body = {"name": "\t" + "n" * 40, "emoji": "🎉", "color": "#aabbcc", "monthly_limit": "5"}
+    response = api_client_for(user).post("/api/v1/funnels/", body, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"name": ["Ensure this field has no more than 40 characters."]}
+    assert not Funnel.objects.filter(name="n" * 40).exists()
+    body["name"] = "\t" + "n" * 39
+    assert api_client_for(user).post("/api/v1/funnels/", body, format="json").json()["name"] == (
+        "n" * 39
+    )

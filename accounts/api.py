@@ -31,18 +31,9 @@ from accounts.throttling import (
 )
 from accounts.tokens import InvalidRefreshToken, token_logout, token_pair_issue, token_pair_rotate
 from accounts.web import user_agent
-from budget.api import ErrorSerializer
+from budget.api import ErrorSerializer, StrictCharField
 
 # --- Serializers -------------------------------------------------------------------------------
-
-
-class StrictCharField(serializers.CharField):
-    """A CharField that refuses numbers, booleans and other non-strings instead of casting."""
-
-    def to_internal_value(self, data: object) -> str:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
 
 
 class CodeSerializer(serializers.Serializer):

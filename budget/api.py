@@ -6,11 +6,12 @@ become a 404 (everything a member cannot see answers 404); every error body is J
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 from drf_spectacular import openapi
@@ -27,6 +28,60 @@ TEXT_PATTERN = r"^[^\u0000]*$"
 NAME_PATTERN = r"^[^\u0000]*[^\u0000\s][^\u0000]*$"
 PLAIN_TEXT = RegexValidator(TEXT_PATTERN, "Null characters are not allowed.")
 NAME_TEXT = RegexValidator(NAME_PATTERN, "This field may not be blank.")
+
+
+class StrictCharField(serializers.CharField):
+    """A CharField that refuses numbers, booleans and other non-strings instead of casting.
+
+    The NUL character is refused by a pattern the schema states: the field's own (each refuses
+    NUL), else PLAIN_TEXT's, in place of DRF's ProhibitNullCharactersValidator, which the schema
+    does not show (and which would say it twice).
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators = [
+            v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
+        if not any(isinstance(v, RegexValidator) for v in self.validators):
+            self.validators.append(PLAIN_TEXT)
+
+    def to_internal_value(self, data: object) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        # The schema's maxLength counts what is sent, spaces around it too; DRF would trim first.
+        if self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON boolean only: DRF's BooleanField also takes 0, 1, "yes", "off"..., the schema
+    says `boolean`."""
+
+    def to_internal_value(self, data: object) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer only: DRF's IntegerField also takes "12" and 12.0, the schema says
+    `integer`."""
+
+    def to_internal_value(self, data: object) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictUUIDField(serializers.UUIDField):
+    """A UUID string only: DRF's UUIDField also reads an integer as a UUID."""
+
+    def to_internal_value(self, data: object) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
 
 
 class Conflict(exceptions.APIException):
@@ -147,3 +202,23 @@ class AutoSchema(openapi.AutoSchema):
                 response["description"] = description
                 responses[code] = response
         return responses
+
+    def _insert_field_validators(self, field: Any, schema: dict[str, Any]) -> None:
+        """A blank-allowed text field whose pattern already takes "" is that one schema.
+
+        drf-spectacular writes `oneOf: [{pattern}, {maxLength: 0}]` for it, and "" then matches
+        both branches, which `oneOf` forbids: the schema would call an empty note invalid while
+        the server (rightly) takes it.
+        """
+        super()._insert_field_validators(field, schema)
+        branches = schema.get("oneOf")
+        if (
+            isinstance(branches, list)
+            and len(branches) == 2
+            and branches[1] == {"type": "string", "maxLength": 0}
+            and "pattern" in branches[0]
+            and not branches[0].get("minLength")
+            and re.search(branches[0]["pattern"], "")
+        ):
+            del schema["oneOf"]
+            schema.update(branches[0])

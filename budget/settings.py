@@ -252,6 +252,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The enum components (drf-spectacular's default hook), then the links a client can follow.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "funnels.api.schema_links",
+    ],
     # No call to the online validator: every asset and request stays on this origin (CSP).
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }

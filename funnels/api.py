@@ -6,6 +6,7 @@ are looked up through `visible_to`, so whatever a member cannot see answers 404.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -137,6 +138,9 @@ class FunnelDetailView(APIView):
 # --- spendings §5.4 ------------------------------------------------------------------------
 
 
+PAGE_SIZE_RANGE = "Use a whole number from 1 to {}."
+
+
 class SpendingCursorPagination(CursorPagination):
     """Newest first; `server_time` is the `updated_since` to send on the next sync."""
 
@@ -144,6 +148,26 @@ class SpendingCursorPagination(CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request: Request) -> int:
+        """`page_size` from 1 to max_page_size, or a 400 (DRF would quietly use the default for
+        "abc" or 0 and cut 500 down to 200): what the schema states is what the server takes."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not re.fullmatch(r"[0-9]{1,9}", raw) or not 1 <= int(raw) <= self.max_page_size:
+            raise serializers.ValidationError(
+                {self.page_size_query_param: [PAGE_SIZE_RANGE.format(self.max_page_size)]}
+            )
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+                parameter["description"] = f"Results per page (default {self.page_size})."
+        return parameters
 
     def decode_cursor(self, request: Request) -> Any:
         """DRF's cursor, refusing a position that is not a datetime the database can take."""
@@ -323,3 +347,37 @@ class OverviewView(APIView):
         params = serializer.validated_data
         overview = selectors.overview_for(user=request.user, on=params.get("date"))
         return Response(OverviewSerializer(overview).data)
+
+
+# --- schema links --------------------------------------------------------------------------
+
+
+def funnel_links(funnel_id: str) -> dict[str, Any]:
+    """OpenAPI links from an answer carrying a funnel (its id at the runtime expression
+    `funnel_id`): spend from it, list its spendings. Schemathesis infers the links from an object
+    to its own {id} operations; these it cannot guess from the names. A client (and the fuzz's
+    stateful phase) can follow them."""
+    return {
+        "SpendFromIt": {
+            "operationId": "spendings_create",
+            "requestBody": {"funnel": funnel_id},
+            "description": "Record a spending in this funnel.",
+        },
+        "ItsSpendings": {
+            "operationId": "spendings_list",
+            "parameters": {"query.funnel": funnel_id},
+            "description": "The spendings of this funnel.",
+        },
+    }
+
+
+def schema_links(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: funnel_links on the answers that carry a funnel."""
+    for path, method, code, funnel_id in [
+        ("/api/v1/funnels/", "post", "201", "$response.body#/id"),
+        ("/api/v1/funnels/{id}/", "get", "200", "$response.body#/id"),
+        ("/api/v1/funnels/", "get", "200", "$response.body#/0/id"),
+    ]:
+        response = result["paths"][path][method]["responses"][code]
+        response.setdefault("links", {}).update(funnel_links(funnel_id))
+    return result

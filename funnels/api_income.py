@@ -21,7 +21,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from budget.api import NAME_PATTERN, PLAIN_TEXT, Conflict, ErrorSerializer, Gone
+from budget.api import (
+    NAME_PATTERN,
+    PLAIN_TEXT,
+    Conflict,
+    ErrorSerializer,
+    Gone,
+    StrictBooleanField,
+    StrictCharField,
+)
 from funnels import income as services
 from funnels.allowance import local_midnight
 from funnels.api import SpendingCursorPagination, sync_time
@@ -66,7 +74,7 @@ class IncomeInputSerializer(serializers.Serializer):
 
     id = client_id_field()
     amount = AmountInField()
-    source = serializers.CharField(
+    source = StrictCharField(
         max_length=60,
         validators=[SOURCE_TEXT],
         help_text='Where it came from, e.g. "Salary": 1–60 characters, not only spaces.',
@@ -75,10 +83,10 @@ class IncomeInputSerializer(serializers.Serializer):
         required=False,
         help_text="When it came in (default now); without an offset it is household time.",
     )
-    note = serializers.CharField(
+    note = StrictCharField(
         max_length=200, allow_blank=True, required=False, validators=[PLAIN_TEXT]
     )
-    shared = serializers.BooleanField(
+    shared = StrictBooleanField(
         default=True, help_text="True (default): every member sees it; false: only you."
     )
 

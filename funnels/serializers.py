@@ -15,11 +15,18 @@ from typing import Any
 import emoji
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.api import StrictCharField
-from budget.api import NAME_TEXT, PLAIN_TEXT
+from budget.api import (
+    NAME_TEXT,
+    PLAIN_TEXT,
+    StrictBooleanField,
+    StrictCharField,
+    StrictIntegerField,
+    StrictUUIDField,
+)
 from funnels.fields import MONEY_PATTERN, POSITIVE_MONEY_PATTERN, to_money
 from funnels.models import Funnel, Rollover
 
@@ -82,7 +89,7 @@ class UsernameField(serializers.Field):
 
 def client_id_field() -> serializers.UUIDField:
     """The optional id a client chooses, so that sending the same create again is safe."""
-    return serializers.UUIDField(
+    return StrictUUIDField(
         required=False,
         help_text="Optional client-chosen id: posting the same id again is a safe retry.",
     )
@@ -222,7 +229,7 @@ COLOR_TEXT = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #ffa500.")
         "interchange (the `emoji` package's list), as is, without spaces.",
     }
 )
-class EmojiField(serializers.CharField):
+class EmojiField(StrictCharField):
     """One emoji, checked by the model (funnels.models.validate_one_emoji); never trimmed."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -236,19 +243,53 @@ class FunnelInputSerializer(serializers.Serializer):
 
     name = StrictCharField(max_length=40, validators=[NAME_TEXT])
     emoji = EmojiField()
-    color = serializers.CharField(
+    color = StrictCharField(
         max_length=7,
         trim_whitespace=False,
         validators=[COLOR_TEXT],
         help_text="A colour like #ffa500 (either case).",
     )
     monthly_limit = MoneyInField()
-    shared = serializers.BooleanField(
+    shared = StrictBooleanField(
         default=False, help_text="True for a funnel the whole household spends from."
     )
-    position = serializers.IntegerField(min_value=0, max_value=MAX_POSITION, required=False)
+    position = StrictIntegerField(min_value=0, max_value=MAX_POSITION, required=False)
     rollover = serializers.ChoiceField(choices=Rollover.choices, required=False)
-    rollover_cap = MoneyInField(required=False, allow_null=True)
+    rollover_cap = MoneyInField(
+        required=False,
+        allow_null=True,
+        help_text='The most that may carry over; required (not null) with rollover "capped".',
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """Rollover "capped" comes with its cap in the same request, on PATCH too (whatever cap is
+        stored), so the rule needs no server state and the schema states it (the anyOf of
+        FunnelInputSchema)."""
+        if attrs.get("rollover") == Rollover.CAPPED and attrs.get("rollover_cap") is None:
+            raise serializers.ValidationError({"rollover_cap": CAP_NEEDED})
+        return attrs
+
+
+CAP_NEEDED = "Enter the most that may carry over."
+
+
+class FunnelInputSchema(OpenApiSerializerExtension):
+    """FunnelInputSerializer's schema, with the rule of its validate(): rollover "capped" needs
+    a rollover_cap that is not null in the same body (any other rollover, or none, needs none)."""
+
+    target_class = FunnelInputSerializer
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        if direction == "request":
+            cap = dict(schema["properties"]["rollover_cap"])
+            cap.pop("nullable", None)
+            capped = {"enum": [Rollover.CAPPED.value]}
+            schema["anyOf"] = [
+                {"properties": {"rollover": {"not": capped}}},
+                {"required": ["rollover", "rollover_cap"], "properties": {"rollover_cap": cap}},
+            ]
+        return schema
 
 
 # --- spendings -----------------------------------------------------------------------------
@@ -273,13 +314,13 @@ class SpendingInputSerializer(serializers.Serializer):
     """What a client sends to record (id optional, for safe retries) or change a spending."""
 
     id = client_id_field()
-    funnel = serializers.UUIDField(help_text="Id of a funnel the member can see.")
+    funnel = StrictUUIDField(help_text="Id of a funnel the member can see.")
     amount = AmountInField()
     spent_at = LocalDateTimeField(
         required=False,
         help_text="When it was spent (default now); without an offset it is household time.",
     )
-    note = serializers.CharField(
+    note = StrictCharField(
         max_length=200, allow_blank=True, required=False, validators=[PLAIN_TEXT]
     )
 

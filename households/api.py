@@ -33,7 +33,7 @@ from accounts.models import AllowanceMode, DeviceKind, Household, Invite, User, 
 from accounts.throttling import client_address
 from accounts.tokens import token_pair_issue
 from accounts.web import user_agent
-from budget.api import NAME_TEXT, PLAIN_TEXT, ErrorSerializer
+from budget.api import NAME_TEXT, PLAIN_TEXT, ErrorSerializer, StrictIntegerField
 from households import services
 from households.selectors import household_members, invites_of, invites_open_for
 
@@ -189,7 +189,7 @@ class HouseholdUpdateSerializer(serializers.Serializer):
         help_text="A three-letter ISO 4217 code such as EUR (either case).",
     )
     timezone = TimezoneField(required=False)
-    period_start_day = serializers.IntegerField(min_value=1, max_value=28, required=False)
+    period_start_day = StrictIntegerField(min_value=1, max_value=28, required=False)
     allowance_mode = serializers.ChoiceField(choices=AllowanceMode.choices, required=False)
 
 

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from budget.api import ErrorSerializer
+from budget.api import AutoSchema, ErrorSerializer
 from households.api import NOT_OWNER, IsHouseholdOwner
 from transfers.backup import BackupError, backup_parse, household_backup, household_restore
 
@@ -47,13 +47,24 @@ class BackupView(APIView):
         return Response(household_backup(user=request.user))
 
 
+class RestoreSchema(AutoSchema):
+    """The backup is the body, and it is required (an empty body is a 400)."""
+
+    def _get_request_body(self, direction: str = "request") -> dict[str, Any] | None:
+        body = super()._get_request_body(direction)
+        if body:
+            body["required"] = True
+        return body
+
+
 class RestoreView(APIView):
     permission_classes = [IsHouseholdOwner]
+    schema = RestoreSchema()
     parser_classes: list[Any] = []  # the body is read raw, within BACKUP_MAX_BYTES
 
     @extend_schema(
         operation_id="household_restore",
-        request=OpenApiTypes.OBJECT,
+        request={"application/json": OpenApiTypes.OBJECT},
         responses={
             201: RestoreCountsSerializer,
             200: RestoreCountsSerializer,

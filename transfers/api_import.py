@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from budget.api import ErrorSerializer
+from budget.api import PLAIN_TEXT, ErrorSerializer, StrictIntegerField, StrictUUIDField
 from transfers.forms_import import ImportUploadForm
 from transfers.importing import import_confirm, import_preview
 from transfers.models import ImportBatch
@@ -24,16 +24,35 @@ from transfers.parsers import ImportFileError
 BAD_FILE = OpenApiResponse(ErrorSerializer, description="A file or choice that cannot be used.")
 
 
+def _choice(name: str) -> serializers.ChoiceField:
+    """The schema of one of the upload form's choices ("" or absent: the default, or detect)."""
+    field = ImportUploadForm.base_fields[name]
+    choices = [value for value, _ in field.choices if value]  # type: ignore[attr-defined]
+    return serializers.ChoiceField(choices=choices, required=False, allow_blank=True)
+
+
+def _column() -> serializers.CharField:
+    return serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        validators=[PLAIN_TEXT],
+        help_text="A column's name or number (blank: detect).",
+    )
+
+
 class ImportUploadSerializer(serializers.Serializer):
+    """The schema of ImportUploadForm, which reads the upload: the same choices and limits."""
+
     file = serializers.FileField()
-    encoding = serializers.CharField(required=False)
-    delimiter = serializers.CharField(required=False)
-    date_format = serializers.CharField(required=False)
-    decimal = serializers.CharField(required=False)
-    date_column = serializers.CharField(required=False)
-    amount_column = serializers.CharField(required=False)
-    description_column = serializers.CharField(required=False)
-    sign_column = serializers.CharField(required=False)
+    encoding = _choice("encoding")
+    delimiter = _choice("delimiter")
+    date_format = _choice("date_format")
+    decimal = _choice("decimal")
+    date_column = _column()
+    amount_column = _column()
+    description_column = _column()
+    sign_column = _column()
 
 
 class ImportRowSerializer(serializers.Serializer):
@@ -52,8 +71,8 @@ class ImportPreviewSerializer(serializers.Serializer):
 
 
 class ImportConfirmRowSerializer(serializers.Serializer):
-    line = serializers.IntegerField(min_value=1)
-    funnel = serializers.UUIDField(allow_null=True)
+    line = StrictIntegerField(min_value=1)
+    funnel = StrictUUIDField(allow_null=True)
 
 
 class ImportConfirmSerializer(serializers.Serializer):

@@ -116,3 +116,24 @@ def test_expired_refresh_token_is_a_401(api_client, pair, settings):
     token.set_exp(lifetime=timedelta(seconds=-1))
     response = api_client.post(REFRESH, {"refresh": str(token)}, format="json")
     assert response.status_code == 401
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "body", "field"),
+    [
+        ("/api/v1/auth/logout/", {"refresh": "ab\x00c"}, "refresh"),
+        ("/api/v1/auth/refresh/", {"refresh": "ab\x00c"}, "refresh"),
+        ("/api/v1/auth/login/", {"username": "al\x00ice", "code": "123456"}, "username"),
+        ("/api/v1/auth/register/confirm/", {"username": "alice", "code": "12\x003456"}, "code"),
+    ],
+)
+def test_a_nul_character_is_a_400_the_schema_states(api_client, url, body, field):
+    """Every text field refuses NUL (DRF's CharField), and its schema's pattern says so."""
+    response = api_client.post(url, body, format="json")
+    assert response.status_code == 400
+    assert response.json() == {field: ["Null characters are not allowed."]}
+    schema = api_client.get("/api/v1/schema/?format=json").json()
+    ref = schema["paths"][url]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    properties = schema["components"]["schemas"][ref["$ref"].rsplit("/", 1)[1]]["properties"]
+    assert properties[field]["pattern"] == "^[^\\u0000]*$"

@@ -79,6 +79,41 @@ def test_spendings_list_documents_filters_and_cursor(schema):
     assert {"next", "previous", "server_time", "results"} <= set(page)
 
 
+def _walk(node):
+    yield node
+    children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+    for child in children:
+        yield from _walk(child)
+
+
+def test_blank_text_takes_one_schema_that_also_takes_the_empty_string(schema):
+    """A note or display name may be "": the schema must say so without a `oneOf` whose two
+    branches both match "" (that reads as "invalid": exactly one must match)."""
+    bodies = schema["components"]["schemas"]
+    for name, field in [
+        ("SpendingInputRequest", "note"),
+        ("IncomeInputRequest", "note"),
+        ("PatchedMeUpdateRequest", "display_name"),
+    ]:
+        text = bodies[name]["properties"][field]
+        assert text["type"] == "string"
+        assert "oneOf" not in text
+        assert re.search(text["pattern"], "")
+        assert not re.search(text["pattern"], "a\x00b")
+    empty_branch = {"type": "string", "maxLength": 0}
+    assert not [
+        node
+        for node in _walk(schema)
+        if isinstance(node, dict) and empty_branch in node.get("oneOf", [])
+    ]
+
+
+def test_an_empty_display_name_is_taken(api_client_for, user):
+    response = api_client_for(user).patch("/api/v1/me/", {"display_name": ""}, format="json")
+    assert response.status_code == 200
+    assert response.json()["display_name"] == ""
+
+
 def test_schema_validates_without_warnings():
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
 
@@ -139,3 +174,24 @@ def test_schema_is_served_as_json_on_request(client):
     response = client.get("/api/v1/schema/?format=json")
     assert response.status_code == 200
     assert response.json()["info"]["title"] == "Funnels API"
+
+
+def test_funnel_answers_link_to_spending_from_the_funnel(schema, api_client_for, user):
+    """The schema's links from a created funnel: a spending in it, its spendings; following them
+    by hand works."""
+    links = schema["paths"]["/api/v1/funnels/"]["post"]["responses"]["201"]["links"]
+    assert links["SpendFromIt"]["operationId"] == "spendings_create"
+    assert links["SpendFromIt"]["requestBody"] == {"funnel": "$response.body#/id"}
+    assert links["ItsSpendings"]["parameters"] == {"query.funnel": "$response.body#/id"}
+    listed = schema["paths"]["/api/v1/funnels/"]["get"]["responses"]["200"]["links"]
+    assert listed["SpendFromIt"]["requestBody"] == {"funnel": "$response.body#/0/id"}
+    client = api_client_for(user)
+    funnel = client.post(
+        "/api/v1/funnels/",
+        {"name": "Fun", "emoji": "🎉", "color": "#aabbcc", "monthly_limit": "50"},
+        format="json",
+    ).json()["id"]
+    spent = client.post("/api/v1/spendings/", {"funnel": funnel, "amount": "3"}, format="json")
+    assert spent.status_code == 201
+    listed = client.get("/api/v1/spendings/", {"funnel": funnel}).json()["results"]
+    assert [s["id"] for s in listed] == [spent.json()["id"]]

@@ -162,6 +162,28 @@ def test_list_pages_with_a_cursor_and_no_duplicates(api_client_for, user, food):
     assert times == sorted(times, reverse=True)
 
 
+@pytest.mark.parametrize("url", [URL, "/api/v1/incomes/"])
+@pytest.mark.parametrize("page_size", ["null", "0", "201", "-1", "2.5", " 5", "1e2"])
+def test_a_page_size_outside_1_to_200_is_a_400(api_client_for, user, url, page_size):
+    response = api_client_for(user).get(url, {"page_size": page_size})
+    assert response.status_code == 400
+    assert response.json() == {"page_size": ["Use a whole number from 1 to 200."]}
+
+
+def test_a_page_size_of_200_is_taken(api_client_for, user, food):
+    SpendingFactory.create_batch(3, funnel=food, created_by=user)
+    body = api_client_for(user).get(URL, {"page_size": "200"}).json()
+    assert len(body["results"]) == 3
+
+
+def test_the_schema_states_the_page_size_range(api_client):
+    schema = api_client.get("/api/v1/schema/?format=json").json()
+    for path in ("/api/v1/spendings/", "/api/v1/incomes/"):
+        parameters = schema["paths"][path]["get"]["parameters"]
+        (page_size,) = [p for p in parameters if p["name"] == "page_size"]
+        assert page_size["schema"] == {"type": "integer", "minimum": 1, "maximum": 200}
+
+
 @pytest.mark.parametrize(
     "cursor",
     [

@@ -297,3 +297,45 @@ def test_a_far_future_date_closes_only_the_periods_that_really_ended(user):
         )
     assert row.figures.carry_in == D("2000")  # January and February, as today
     assert PeriodClose.objects.filter(funnel=funnel).count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "body", [{"rollover": "capped"}, {"rollover": "capped", "rollover_cap": None}]
+)
+def test_api_capped_comes_with_its_cap_even_when_one_is_stored(user, api_client_for, body):
+    """The rule the schema states (anyOf): "capped" needs a non-null cap in the same body, on
+    PATCH too, whatever cap the funnel already has."""
+    _household(user)
+    funnel = _funnel(user, created=at(2026, 1, 1), policy="surplus")
+    Funnel.objects.filter(pk=funnel.pk).update(rollover_cap=D("80.00"))
+    response = api_client_for(user).patch(f"/api/v1/funnels/{funnel.pk}/", body, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"rollover_cap": ["Enter the most that may carry over."]}
+    funnel.refresh_from_db()
+    assert (funnel.rollover, funnel.rollover_cap) == ("surplus", D("80.00"))
+
+
+@pytest.mark.django_db
+def test_api_creates_a_capped_funnel_only_with_its_cap(user, api_client_for):
+    body = {"name": "Fun", "emoji": "🎉", "color": "#aabbcc", "monthly_limit": "100"}
+    client = api_client_for(user)
+    refused = client.post("/api/v1/funnels/", {**body, "rollover": "capped"}, format="json")
+    assert refused.json() == {"rollover_cap": ["Enter the most that may carry over."]}
+    assert not Funnel.objects.filter(name="Fun").exists()
+    made = client.post(
+        "/api/v1/funnels/", {**body, "rollover": "capped", "rollover_cap": 30}, format="json"
+    )
+    assert made.status_code == 201
+    assert (made.json()["rollover"], made.json()["rollover_cap"]) == ("capped", "30.00")
+
+
+@pytest.mark.django_db
+def test_the_schema_states_that_capped_needs_a_cap(api_client):
+    schemas = api_client.get("/api/v1/schema/?format=json").json()["components"]["schemas"]
+    for name in ("FunnelInputRequest", "PatchedFunnelInputRequest"):
+        any_of = schemas[name]["anyOf"]
+        assert any_of[0] == {"properties": {"rollover": {"not": {"enum": ["capped"]}}}}
+        assert any_of[1]["required"] == ["rollover", "rollover_cap"]
+        assert "nullable" not in any_of[1]["properties"]["rollover_cap"]
+        assert schemas[name]["properties"]["rollover_cap"]["nullable"] is True

@@ -217,3 +217,14 @@ def test_web_download_and_restore(filled, client, make_member):
     response = client.post("/household/backup/", {"file": bad})
     assert response.status_code == 400
     assert "not a Funnels household backup" in response.content.decode()
+
+
+def test_the_schema_states_that_the_backup_is_a_required_json_body(user, api_client_for):
+    schema = api_client_for(user).get("/api/v1/schema/?format=json").json()
+    body = schema["paths"]["/api/v1/household/restore/"]["post"]["requestBody"]
+    assert body["required"] is True
+    assert body["content"]["application/json"]["schema"]["type"] == "object"
+    response = api_client_for(user).post("/api/v1/household/restore/")
+    assert response.status_code == 400
+    assert "not complete JSON" in response.json()["detail"]
+    assert Funnel.objects.filter(household=user.household).count() == 2

@@ -142,3 +142,37 @@ def test_another_members_import_is_not_found(api, api_client_for, member):
 
 def test_import_needs_a_token(api_client):
     assert upload(api_client, "bank-de.csv").status_code == 401
+
+
+def test_the_schema_states_the_upload_forms_choices(api_client):
+    """What the form refuses, the schema says: each choice is an enum (or "", detect)."""
+    schema = api_client.get("/api/v1/schema/?format=json").json()["components"]["schemas"]
+    upload_schema = schema["ImportUploadRequest"]["properties"]
+
+    def enum(name: str) -> set[str]:
+        refs = [branch["$ref"].rsplit("/", 1)[1] for branch in upload_schema[name]["oneOf"]]
+        return {value for ref in refs for value in schema[ref]["enum"]}
+
+    assert enum("encoding") == {"", "utf-8", "cp1252", "latin-1"}
+    assert enum("delimiter") == {"", "comma", "semicolon", "tab", "pipe"}
+    assert enum("decimal") == {"", ".", ","}
+    assert "%d.%m.%Y" in enum("date_format")
+    assert upload_schema["date_column"]["maxLength"] == 100
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("encoding", "0"), ("delimiter", ";"), ("date_format", "DD.MM.YYYY"), ("decimal", "0")],
+)
+def test_a_choice_outside_the_schemas_enum_is_a_400(api, option, value):
+    response = upload(api, "bank-de.csv", **{option: value})
+    assert response.status_code == 400
+    assert response.json() == {
+        option: [f"Select a valid choice. {value} is not one of the available choices."]
+    }
+    assert not ImportBatch.objects.exists()
+
+
+@pytest.mark.parametrize("option", ["encoding", "delimiter", "date_format", "decimal"])
+def test_a_blank_choice_detects(api, option):
+    assert upload(api, "bank-de.csv", **{option: ""}).status_code == 201

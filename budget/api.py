@@ -24,8 +24,11 @@ API_PREFIX = "/api/"
 
 # Text fields of the API: the schema states what the server refuses. DRF's CharField refuses a
 # NUL character; a required name must also have something besides spaces (they are trimmed).
+# "Spaces" are spelled out as the characters Python's str.isspace() takes: `\s` means more to
+# Python (U+001C–U+001F, U+0085) than to the ECMAScript regex a client reads the schema with.
 TEXT_PATTERN = r"^[^\u0000]*$"
-NAME_PATTERN = r"^[^\u0000]*[^\u0000\s][^\u0000]*$"
+SPACES = r"\t-\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NAME_PATTERN = rf"^[^\u0000]*[^\u0000{SPACES}][^\u0000]*$"
 PLAIN_TEXT = RegexValidator(TEXT_PATTERN, "Null characters are not allowed.")
 NAME_TEXT = RegexValidator(NAME_PATTERN, "This field may not be blank.")
 

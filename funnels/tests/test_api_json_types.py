@@ -95,3 +95,31 @@ def test_a_name_longer_than_the_schemas_max_length_is_refused_even_with_spaces_a
     assert api_client_for(user).post("/api/v1/funnels/", body, format="json").json()["name"] == (
         "n" * 39
     )
+
+
+# The name's schema pattern spells out the characters Python counts as spaces (the fuzz sent
+# "\x1e\xa0", blank to the server but not to an ECMAScript `\s`).
+@pytest.mark.parametrize(
+    ("name", "accepted"),
+    [("\x1e\xa0", False), ("\u3000\x85", False), ("\t \r", False), ("\ufeffA", True),
+     (" Fun ", True)],
+)  # fmt: skip
+def test_a_funnel_name_of_spaces_alone_is_blank_by_pythons_own_rule(
+    api_client_for, user, name, accepted
+):
+    body = {"name": name, "monthly_limit": "10.00", "color": "#aabbcc", "emoji": "🍞"}
+    response = api_client_for(user).post("/api/v1/funnels/", body, format="json")
+    if accepted:
+        assert response.status_code == 201
+        assert Funnel.objects.filter(pk=response.json()["id"]).exists()
+    else:
+        assert response.status_code == 400
+        assert response.json() == {"name": ["This field may not be blank."]}
+        assert not Funnel.objects.filter(name=name).exists()
+
+
+def test_the_schema_states_the_same_spaces():
+    from budget.api import NAME_PATTERN, SPACES
+
+    assert SPACES in NAME_PATTERN
+    assert "\\s" not in NAME_PATTERN

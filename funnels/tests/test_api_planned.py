@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -11,10 +11,10 @@ import time_machine
 
 from funnels import planned
 from funnels.models import Funnel, PlannedOccurrence, PlannedSpending, Spending
+from funnels.tests.planned_helpers import NOW, plain_food
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-NOW = datetime(2026, 11, 10, 12, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -25,12 +25,7 @@ def _clock():
 
 @pytest.fixture
 def food(user):
-    household = user.household
-    household.timezone, household.period_start_day, household.allowance_mode = "UTC", 1, "pace"
-    household.save()
-    funnel = Funnel.objects.get(owner=user, name="Food")
-    Funnel.objects.filter(pk=funnel.pk).update(created_at=datetime(2026, 1, 1, tzinfo=UTC))
-    return funnel
+    return plain_food(user)
 
 
 @pytest.fixture

@@ -3,19 +3,19 @@ and the dashboard's upcoming occurrences with "paid" and "skip", all plain POSTs
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 
 import pytest
 import time_machine
 
 from funnels import planned
-from funnels.models import Funnel, PlannedOccurrence, PlannedSpending, Spending
+from funnels.models import PlannedOccurrence, PlannedSpending, Spending
 from funnels.templatetags.planned import due_on, ordinal
+from funnels.tests.planned_helpers import NOW, plain_food
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-NOW = datetime(2026, 11, 10, 12, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -26,12 +26,7 @@ def _clock():
 
 @pytest.fixture
 def food(alice):
-    household = alice.household
-    household.timezone, household.period_start_day, household.allowance_mode = "UTC", 1, "pace"
-    household.save()
-    funnel = Funnel.objects.get(owner=alice, name="Food")
-    Funnel.objects.filter(pk=funnel.pk).update(created_at=datetime(2026, 1, 1, tzinfo=UTC))
-    return funnel
+    return plain_food(alice)
 
 
 def form(funnel, **changes):

@@ -1,7 +1,9 @@
 """Household backup and restore (docs/rules.md §9.2).
 
 `household_backup` is the whole household as one versioned JSON-ready document (settings,
-members without any secret, funnels, spendings, income, with ids and timestamps).
+members without any secret, funnels with their rollover, spendings, income, planned spendings and
+their done occurrences, with ids and timestamps). A file from before rollover and plans (no
+`rollover` on its funnels, no `planned` section) restores as funnels without rollover and no plans.
 `household_restore` checks a document completely before it writes anything, then writes it in one
 transaction: what is already in this household is left alone (restoring twice changes nothing),
 an id that belongs to another household is an error.
@@ -12,7 +14,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -23,7 +25,18 @@ from django.utils.dateparse import parse_datetime
 
 from accounts.models import AllowanceMode, User
 from funnels.fields import to_money
-from funnels.models import Funnel, Income, Spending, validate_color, validate_one_emoji
+from funnels.models import (
+    Funnel,
+    Income,
+    OccurrenceStatus,
+    PlannedOccurrence,
+    PlannedSpending,
+    Repeat,
+    Rollover,
+    Spending,
+    validate_color,
+    validate_one_emoji,
+)
 from funnels.services import funnels_delete
 
 FORMAT = "funnels-household"
@@ -40,10 +53,11 @@ class RestoreCounts:
     funnels: int
     spendings: int
     incomes: int
+    planned: int = 0  # plans and their done occurrences (not in the API's answer)
 
     @property
     def total(self) -> int:
-        return self.funnels + self.spendings + self.incomes
+        return self.funnels + self.spendings + self.incomes + self.planned
 
     def as_dict(self) -> dict[str, int]:
         return {"funnels": self.funnels, "spendings": self.spendings, "incomes": self.incomes}
@@ -59,13 +73,17 @@ def _iso(moment: datetime) -> str:
 
 
 def household_backup(*, user: User) -> dict[str, Any]:
-    """The owner's household as a document (five queries; rows streamed in chunks)."""
+    """The owner's household as a document (seven queries; rows streamed in chunks)."""
     _ensure_owner(user)
     household = user.household
     members = User.objects.filter(household=household).order_by("username")
     funnels = Funnel.objects.filter(household=household).order_by("position", "created_at", "id")
     spendings = Spending.objects.filter(funnel__household=household).order_by("spent_at", "id")
     incomes = Income.objects.filter(household=household).order_by("received_at", "id")
+    plans = PlannedSpending.objects.filter(funnel__household=household).order_by("date", "id")
+    occurrences = PlannedOccurrence.objects.filter(plan__funnel__household=household).order_by(
+        "plan_id", "date"
+    )
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -93,6 +111,8 @@ def household_backup(*, user: User) -> dict[str, Any]:
                 "emoji": f.emoji,
                 "color": f.color,
                 "monthly_limit": str(f.monthly_limit),
+                "rollover": f.rollover,
+                "rollover_cap": None if f.rollover_cap is None else str(f.rollover_cap),
                 "position": f.position,
                 "created_at": _iso(f.created_at),
                 "updated_at": _iso(f.updated_at),
@@ -125,6 +145,29 @@ def household_backup(*, user: User) -> dict[str, Any]:
                 "updated_at": _iso(i.updated_at),
             }
             for i in incomes.iterator(chunk_size=BATCH)
+        ],
+        "planned": [
+            {
+                "id": str(p.pk),
+                "funnel": str(p.funnel_id),
+                "created_by": p.created_by_id,
+                "amount": str(p.amount),
+                "date": p.date.isoformat(),
+                "note": p.note,
+                "repeat": p.repeat,
+                "created_at": _iso(p.created_at),
+                "updated_at": _iso(p.updated_at),
+                "done": [
+                    {
+                        "date": o.date.isoformat(),
+                        "status": o.status,
+                        "spending": None if o.spending_id is None else str(o.spending_id),
+                    }
+                    for o in occurrences
+                    if o.plan_id == p.pk
+                ],
+            }
+            for p in plans
         ],
     }
 
@@ -211,6 +254,19 @@ class _Reader:
         if parsed is None or parsed.tzinfo is None:
             raise self.fail(key, "must be a date-time with its offset")
         return parsed
+
+    def choice(self, key: str, choices: list[str], *, default: str | None = None) -> str:
+        value = self.entry.get(key, default)
+        if value not in choices:
+            raise self.fail(key, f"must be one of {', '.join(choices)}")
+        return value
+
+    def day(self, key: str) -> date:
+        value = self.entry.get(key)
+        try:
+            return date.fromisoformat(value) if isinstance(value, str) else date.fromisoformat("")
+        except ValueError:
+            raise self.fail(key, "must be a date like 2026-03-01") from None
 
     def integer(self, key: str, low: int, high: int) -> int:
         value = self.entry.get(key)
@@ -306,6 +362,12 @@ def household_restore(*, user: User, document: dict[str, Any]) -> RestoreCounts:
             emoji=r.text("emoji", max_length=32, blank=False),
             color=r.text("color", max_length=7, blank=False).lower(),
             monthly_limit=r.money("monthly_limit", positive=False),
+            rollover=r.choice("rollover", Rollover.values, default=Rollover.NONE),
+            rollover_cap=(
+                None
+                if r.entry.get("rollover_cap") is None
+                else r.money("rollover_cap", positive=False)
+            ),
             position=r.integer("position", 0, 2**31 - 1),
             created_at=r.moment("created_at"),
             updated_at=r.moment("updated_at"),
@@ -313,6 +375,7 @@ def household_restore(*, user: User, document: dict[str, Any]) -> RestoreCounts:
         try:
             validate_one_emoji(funnel.emoji)
             validate_color(funnel.color)
+            funnel.clean()  # the rollover rules (a cap for "capped", never negative)
         except ValidationError as error:
             raise BackupError(f"funnels entry {index + 1}: {error.messages[0]}") from None
         funnels.append(funnel)
@@ -360,12 +423,56 @@ def household_restore(*, user: User, document: dict[str, Any]) -> RestoreCounts:
         if not income.shared and income.received_by_id is None:
             income.shared = True  # nobody could see it otherwise (docs/rules.md §8.1)
 
-    sections = (("funnels", Funnel, funnels), ("spendings", Spending, spendings),
-                ("incomes", Income, incomes))  # fmt: skip
+    spending_ids = {s.pk for s in spendings}
+    if not isinstance(document.get("planned", []), list):
+        raise BackupError("The backup's planned spendings are not a list.")
+    plans: list[PlannedSpending] = []
+    done: list[PlannedOccurrence] = []
+    for index, entry in enumerate(document.get("planned", [])):  # absent before version 1.1
+        r = _Reader("planned", index, entry)
+        funnel_id = r.uuid("funnel")
+        if funnel_id not in funnel_ids:
+            raise r.fail("funnel", "names no funnel of the backup")
+        plan = PlannedSpending(
+            id=r.uuid("id"),
+            funnel_id=funnel_id,
+            created_by_id=member(r, "created_by"),
+            amount=r.money("amount", positive=True),
+            date=r.day("date"),
+            note=r.text("note", max_length=200),
+            repeat=r.choice("repeat", Repeat.values),
+            created_at=r.moment("created_at"),
+            updated_at=r.moment("updated_at"),
+        )
+        plans.append(plan)
+        entries = entry.get("done", [])
+        if not isinstance(entries, list):
+            raise r.fail("done", "must be a list")
+        for step, occurrence in enumerate(entries):
+            o = _Reader(f"planned entry {index + 1} done", step, occurrence)
+            spending_id = o.uuid("spending", null=True)
+            if spending_id is not None and spending_id not in spending_ids:
+                raise o.fail("spending", "names no spending of the backup")
+            done.append(
+                PlannedOccurrence(
+                    plan_id=plan.pk,
+                    date=o.day("date"),
+                    status=o.choice("status", OccurrenceStatus.values),
+                    spending_id=spending_id,
+                )
+            )
+
+    sections = (
+        ("funnels", Funnel, funnels),
+        ("spendings", Spending, spendings),
+        ("incomes", Income, incomes),
+        ("planned spendings", PlannedSpending, plans),
+    )
     mine = {
         Funnel: Funnel.objects.filter(household=household).values("pk"),
         Spending: Spending.objects.filter(funnel__household=household).values("pk"),
         Income: Income.objects.filter(household=household).values("pk"),
+        PlannedSpending: PlannedSpending.objects.filter(funnel__household=household).values("pk"),
     }
     for label, model, rows in sections:
         ids = [row.pk for row in rows]
@@ -383,12 +490,17 @@ def household_restore(*, user: User, document: dict[str, Any]) -> RestoreCounts:
         new_spendings = [s for s in spendings if s.pk not in existing_spendings]
         existing_incomes = _existing(Income, [i.pk for i in incomes])
         new_incomes = [i for i in incomes if i.pk not in existing_incomes]
+        existing_plans = _existing(PlannedSpending, [p.pk for p in plans])
+        new_plans = [p for p in plans if p.pk not in existing_plans]
+        new_done = [o for o in done if o.plan_id not in existing_plans]
         if new_spendings and Spending.objects.filter(funnel__household=household).exists():
             raise BackupError(
                 "This household has spendings already: restore a backup only into a household "
                 "that has none yet."
             )
-        counts = RestoreCounts(len(new_funnels), len(new_spendings), len(new_incomes))
+        counts = RestoreCounts(
+            len(new_funnels), len(new_spendings), len(new_incomes), len(new_plans) + len(new_done)
+        )
         if not counts.total:
             return counts
         household.name, household.currency, household.timezone = name, currency, tz_name
@@ -404,10 +516,11 @@ def household_restore(*, user: User, document: dict[str, Any]) -> RestoreCounts:
             funnels=Funnel.objects.filter(household=household).exclude(pk__in=funnel_ids)
         )
         for model, rows in ((Funnel, new_funnels), (Spending, new_spendings),
-                            (Income, new_incomes)):  # fmt: skip
+                            (Income, new_incomes), (PlannedSpending, new_plans)):  # fmt: skip
             stamps = {row.pk: (row.created_at, row.updated_at) for row in rows}
             created = model.objects.bulk_create(rows, batch_size=BATCH)
             for row in created:  # bulk_create stamped them now; keep the backup's times
                 row.created_at, row.updated_at = stamps[row.pk]
             model.objects.bulk_update(created, ["created_at", "updated_at"], batch_size=BATCH)
+        PlannedOccurrence.objects.bulk_create(new_done, batch_size=BATCH)
     return counts

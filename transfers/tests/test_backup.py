@@ -4,13 +4,15 @@ round trip, idempotent restore, isolation."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Household, User
-from funnels.models import Funnel, Income, Spending
+from funnels import planned
+from funnels.models import Funnel, Income, PlannedOccurrence, PlannedSpending, Spending
 from transfers.backup import FORMAT, VERSION, household_backup
 from transfers.tests.helpers import at, earn, spend
 
@@ -37,8 +39,8 @@ def _without_member_ids(document: dict) -> dict:
     document = json.loads(json.dumps(document))
     names = {m["id"]: m["username"] for m in document["members"]}
     for key, section in (("id", "members"), ("owner", "funnels"), ("created_by", "spendings"),
-                         ("received_by", "incomes")):  # fmt: skip
-        for entry in document[section]:
+                         ("received_by", "incomes"), ("created_by", "planned")):  # fmt: skip
+        for entry in document.get(section, []):
             entry[key] = names.get(entry[key])
     return document
 
@@ -228,3 +230,101 @@ def test_the_schema_states_that_the_backup_is_a_required_json_body(user, api_cli
     assert response.status_code == 400
     assert "not complete JSON" in response.json()["detail"]
     assert Funnel.objects.filter(household=user.household).count() == 2
+
+
+@pytest.fixture
+def planning(filled, member, time_machine):
+    """filled, a capped rollover, a monthly plan paid once and skipped once, a plan of bob's."""
+    time_machine.move_to("2026-03-10 09:00Z", tick=False)
+    food = Funnel.objects.get(owner=filled, name="Food")
+    food.rollover, food.rollover_cap = "capped", Decimal("50.00")
+    food.save()
+    rent = planned.planned_create(
+        user=filled, funnel=food, amount="900.00", date=date(2026, 3, 12), note="Rent",
+        repeat="monthly",
+    )  # fmt: skip
+    planned.planned_paid(user=filled, plan=rent, on=date(2026, 3, 12))
+    planned.planned_skip(user=filled, plan=rent, on=date(2026, 4, 12))
+    bobs = Funnel.objects.get(owner=member, name="Misc")
+    planned.planned_create(user=member, funnel=bobs, amount="9.99", date=date(2026, 3, 20))
+    return filled
+
+
+def test_round_trip_keeps_rollover_and_plans_with_their_done_occurrences(
+    planning, make_member, api_client_for
+):
+    before = api_client_for(planning).get("/api/v1/household/backup/").json()
+    food = next(f for f in before["funnels"] if f["name"] == "Food")
+    assert (food["rollover"], food["rollover_cap"]) == ("capped", "50.00")
+    rent = next(p for p in before["planned"] if p["note"] == "Rent")
+    assert [(d["date"], d["status"]) for d in rent["done"]] == [
+        ("2026-03-12", "paid"),
+        ("2026-04-12", "skipped"),
+    ]
+    assert rent["done"][0]["spending"] in {s["id"] for s in before["spendings"]}
+    names = {m["username"]: m["display_name"] for m in before["members"]}
+    _wipe_everything()
+    alice = make_member("alice", display_name=names["alice"])
+    make_member("bob", household=alice.household, display_name=names["bob"])
+    client = api_client_for(alice)
+    body = json.dumps(before)
+    assert _restore(client, body).status_code == 201
+    assert PlannedSpending.objects.count() == 2
+    assert PlannedOccurrence.objects.filter(spending__isnull=False).count() == 1
+    after = client.get("/api/v1/household/backup/").json()
+    assert _without_member_ids(after) == _without_member_ids(before)
+    again = _restore(client, body)
+    assert again.json() == {"funnels": 0, "spendings": 0, "incomes": 0}
+    assert PlannedSpending.objects.count() == 2
+    assert PlannedOccurrence.objects.count() == 2
+
+
+def test_a_backup_from_before_rollover_and_plans_restores_without_them(
+    planning, make_member, api_client_for
+):
+    document = household_backup(user=planning)
+    del document["planned"]
+    for funnel in document["funnels"]:
+        del funnel["rollover"], funnel["rollover_cap"]
+    _wipe_everything()
+    alice = make_member("alice")
+    assert _restore(api_client_for(alice), json.dumps(document)).status_code == 201
+    assert set(Funnel.objects.values_list("rollover", flat=True)) == {"none"}
+    assert not PlannedSpending.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda p: {**p, "funnel": "8f0c4b8e-3c1a-4d4e-9d6e-0c8f3b1a2d4e"}, "names no funnel"),
+        (lambda p: {**p, "repeat": "daily"}, "repeat must be one of"),
+        (lambda p: {**p, "date": "12 March"}, "must be a date"),
+        (lambda p: {**p, "done": [{"date": "2026-03-12", "status": "lost"}]}, "status"),
+        (lambda p: {**p, "done": [{"date": "2026-03-12", "status": "paid",
+                                   "spending": "8f0c4b8e-3c1a-4d4e-9d6e-0c8f3b1a2d4e"}]},
+         "names no spending"),
+    ],
+)  # fmt: skip
+def test_a_bad_plan_or_rollover_is_refused_and_changes_nothing(
+    planning, make_member, api_client_for, change, message
+):
+    document = household_backup(user=planning)
+    document["planned"][0] = change(document["planned"][0])
+    _wipe_everything()
+    alice = make_member("alice")
+    response = _restore(api_client_for(alice), json.dumps(document))
+    assert response.status_code == 400
+    assert message in response.json()["detail"]
+    assert not Spending.objects.exists()
+    assert not PlannedSpending.objects.exists()
+
+
+def test_capped_rollover_without_a_cap_is_refused(planning, make_member, api_client_for):
+    document = household_backup(user=planning)
+    food = next(f for f in document["funnels"] if f["name"] == "Food")
+    food["rollover_cap"] = None
+    _wipe_everything()
+    response = _restore(api_client_for(make_member("alice")), json.dumps(document))
+    assert response.status_code == 400
+    assert "Enter the most that may carry over." in response.json()["detail"]
+    assert not Funnel.objects.filter(rollover="capped").exists()

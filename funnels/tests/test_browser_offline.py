@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+import time_machine as time_machine_module
 from django.contrib.sessions.models import Session
 from django.db import OperationalError
 from django.utils import timezone
@@ -21,6 +23,18 @@ from accounts.tests.factories import totp_code_fresh, totp_device
 from funnels.models import Funnel, Spending
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _server_clock_is_the_devices(time_machine):
+    """The service worker dates a queued spending by the device's clock, which a test cannot
+    move; with only the server's clock moved (CI's moved-clock passes) the spendings would land
+    months away, in another period. The server's clock follows the device's: figures are
+    compared with those read from the page, so no expectation depends on the day."""
+    hatch = time_machine_module.escape_hatch
+    if hatch.is_travelling():
+        time_machine.move_to(datetime.fromtimestamp(hatch.time.time(), tz=UTC), tick=True)
+
 
 # The browser logs the requests that found no network (the page's and the worker's own).
 OFFLINE_NOISE = ["ERR_INTERNET_DISCONNECTED", "Failed to fetch", "net::ERR_"]

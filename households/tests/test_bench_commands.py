@@ -26,6 +26,6 @@ def test_seed_bench_builds_the_household_and_bench_reports_every_path():
     report = StringIO()
     call_command("bench", runs=2, stdout=report)
     text = report.getvalue()
-    for path in ("healthz", "dashboard", "overview", "save spending"):
+    for path in ("healthz", "dashboard", "overview", "spendings", "save spending", "tap"):
         assert path in text
     assert "HTTP" not in text  # every path answered without an error

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import statistics
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -30,8 +31,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--runs", type=int, default=200)
         parser.add_argument("--reseed", action="store_true")
+        parser.add_argument(
+            "--cases", default="", help="comma-separated case names (default: all; healthz always)"
+        )
 
-    def handle(self, *args: Any, runs: int, reseed: bool, **options: Any) -> None:
+    def handle(self, *args: Any, runs: int, reseed: bool, cases: str, **options: Any) -> None:
         user = User.objects.filter(username=MEMBERS[0]).first()
         if user is None or reseed:
             call_command("seed_bench", stdout=self.stdout)
@@ -55,15 +59,32 @@ class Command(BaseCommand):
                 content_type="application/json",
             )
 
-        cases: dict[str, Callable[[], HttpResponse]] = {
+        def tap() -> HttpResponse:
+            # A dashboard tap as the page sends it: HTMX, with a client id (the offline queue's).
+            return web.post(
+                reverse("funnels:spending-create"),
+                {"amount": "1", "funnel": str(funnel.pk), "client_id": str(uuid.uuid4())},
+                headers={"HX-Request": "true"},
+            )
+
+        calls: dict[str, Callable[[], HttpResponse]] = {
             "healthz": lambda: anonymous.get("/healthz"),
             "dashboard": lambda: web.get(reverse("funnels:dashboard")),
             "overview": lambda: api.get("/api/v1/overview/"),
+            "spendings": lambda: api.get("/api/v1/spendings/"),
             "save spending": save_spending,
+            "tap": tap,
             "reports": lambda: web.get(reverse("funnels:reports")),
             "calendar": lambda: web.get(reverse("funnels:calendar")),
         }
-        results = {name: self._measure(call, runs) for name, call in cases.items()}
+        wanted = {name.strip() for name in cases.split(",") if name.strip()}
+        if wanted - set(calls):
+            raise CommandError(f"Unknown cases {sorted(wanted - set(calls))}; known: {list(calls)}")
+        results = {
+            name: self._measure(call, runs)
+            for name, call in calls.items()
+            if not wanted or name in wanted or name == "healthz"
+        }
         base = results["healthz"][0]
         self.stdout.write(
             f"{connection.vendor}, {runs} runs each, "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import emoji
 from django.conf import settings
@@ -161,6 +161,26 @@ class PeriodClose(models.Model):
         return f"{self.funnel_id} {self.period_start}..{self.period_end}"
 
 
+class Likely(models.Func):
+    """A condition most rows meet, said so to SQLite's planner (`likely()`).
+
+    SQLite has no statistics unless ANALYZE ran (nothing runs it), so it takes an equality or
+    IN on an indexed column to be selective: for "the newest of the visible spendings" it read
+    every visible row through the funnel index and sorted them (130 ms at 100k) instead of
+    walking `spending_newest` and stopping at the page. PostgreSQL keeps statistics: there it
+    is the condition as it is.
+    """
+
+    function = "likely"
+    output_field = models.BooleanField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return compiler.compile(self.get_source_expressions()[0])
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return super().as_sql(compiler, connection, **extra_context)
+
+
 class SpendingQuerySet(models.QuerySet["Spending"]):
     def visible_to(self, user: User) -> SpendingQuerySet:
         """Spendings from funnels the member can see.
@@ -169,6 +189,18 @@ class SpendingQuerySet(models.QuerySet["Spending"]):
         index newest first and stop at a page, instead of sorting every visible spending.
         """
         return self.filter(funnel_id__in=Funnel.objects.visible_to(user).values("pk"))
+
+    def visible_to_listed(self, user: User) -> SpendingQuerySet:
+        """`visible_to` with the funnel ids read first (one small query) and given as a list.
+
+        For a page of the newest: PostgreSQL cannot see which funnels a subquery yields, so it
+        guesses an average funnel's rows (at 10M rows 255, where a big household's hold 8,362
+        each) and sorts every visible spending; with the ids as literals it knows their share,
+        walks `spending_newest` backwards and stops at the page (README "Benchmark"). SQLite,
+        which has no statistics, is told the same with `Likely`.
+        """
+        funnel_ids = list(Funnel.objects.visible_to(user).order_by().values_list("pk", flat=True))
+        return self.filter(Likely(models.Q(funnel_id__in=funnel_ids)))
 
     def between(self, start: datetime, end: datetime) -> SpendingQuerySet:
         """Spendings with start <= spent_at < end."""

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, QuerySet
+from django.db.models import CharField, Max, QuerySet, Value
 from django.utils import timezone
 
 from budget.metrics import spending_created_counted
@@ -174,14 +174,7 @@ def spending_create(
     spending_id: uuid.UUID | None = None,
 ) -> Spending:
     """Record money spent from a funnel the member can see."""
-    _ensure_visible(user, funnel)
-    spending = Spending(
-        funnel=funnel,
-        created_by=user,
-        amount=to_money(amount),
-        spent_at=spent_at or timezone.now(),
-        note=(note or "").strip(),
-    )
+    spending = _spending_new(user=user, funnel=funnel, amount=amount, spent_at=spent_at, note=note)
     if spending_id is not None:
         spending.id = spending_id
     spending = _spending_insert(spending, reused_id=spending_id is not None)
@@ -189,13 +182,58 @@ def spending_create(
     return spending
 
 
-def _spending_insert(spending: Spending, *, reused_id: bool) -> Spending:
+def _spending_new(
+    *, user: User, funnel: Funnel, amount: Decimal | str, spent_at: datetime | None, note: str
+) -> Spending:
+    _ensure_visible(user, funnel)
+    return Spending(
+        funnel=funnel,
+        created_by=user,
+        amount=to_money(amount),
+        spent_at=spent_at or timezone.now(),
+        note=(note or "").strip(),
+    )
+
+
+def _spending_clean(spending: Spending) -> None:
     # The funnel and author are loaded objects (no need to query that they exist), and
     # Spending.clean() checks what the CHECK constraint checks: saving a spending is the
     # hottest write, so it runs no validation queries.
     spending.full_clean(
         exclude=["funnel", "created_by"], validate_unique=False, validate_constraints=False
     )
+
+
+def _insert_or_fail_alone(spending: Spending) -> None:
+    """Insert (IntegrityError on a taken id) without spoiling a surrounding transaction.
+
+    Outside one (a request) the INSERT is its own transaction; inside one, a savepoint keeps a
+    failed INSERT from aborting it (PostgreSQL would refuse every later statement)."""
+    _spending_clean(spending)
+    if not transaction.get_connection().in_atomic_block:
+        spending.save(force_insert=True)
+        return
+    with transaction.atomic():
+        spending.save(force_insert=True)
+
+
+SPENDING, TOMBSTONE = "spending", "tombstone"
+
+
+def _id_taken(spending_id: uuid.UUID) -> set[str]:
+    """Whether the id is a spending's, a deleted spending's, both or neither: one query."""
+    kind = {"output_field": CharField()}
+    spendings = Spending.objects.filter(pk=spending_id).values_list(Value(SPENDING, **kind))
+    tombstones = SpendingTombstone.objects.filter(pk=spending_id).values_list(
+        Value(TOMBSTONE, **kind)
+    )
+    # order_by(): no model ordering (spent_at is not among the union's columns).
+    rows = spendings.order_by().union(tombstones, all=True).order_by()
+    return {name for (name,) in rows}
+
+
+def _spending_insert(spending: Spending, *, reused_id: bool) -> Spending:
+    _spending_clean(spending)
     if not reused_id:
         spending.save(force_insert=True)
         return spending
@@ -336,35 +374,37 @@ def spending_create_idempotent(
     Returns (spending, created). A repeat of the same request returns the existing spending
     with created=False; anything else under a taken id raises SpendingIdConflict. The
     primary key decides races: of concurrent repeats exactly one insert wins.
+
+    A new id (every dashboard tap carries one) costs one read and the insert: no tombstone to
+    clear (the read saw none), and no savepoint outside a transaction (a request's INSERT is
+    its own; a failed one leaves nothing to roll back).
     """
-    if (
-        SpendingTombstone.objects.filter(pk=spending_id).exists()
-        and not Spending.objects.filter(pk=spending_id).exists()
-    ):
-        raise SpendingIdConflict("A spending with this id was deleted; use a new id.")
-    try:
-        with transaction.atomic():
-            spending = spending_create(
-                user=user,
-                funnel=funnel,
-                amount=amount,
-                spent_at=spent_at,
-                note=note,
-                spending_id=spending_id,
-            )
-        return spending, True
-    except IntegrityError:
-        existing = (
-            Spending.objects.visible_to(user)
-            .select_related("funnel", "created_by")
-            .filter(pk=spending_id)
-            .first()
+    taken, failed = _id_taken(spending_id), None
+    if SPENDING not in taken:
+        if TOMBSTONE in taken:
+            raise SpendingIdConflict("A spending with this id was deleted; use a new id.")
+        spending = _spending_new(
+            user=user, funnel=funnel, amount=amount, spent_at=spent_at, note=note
         )
-        if existing is None:
-            if not Spending.objects.filter(pk=spending_id).exists():
-                raise
-            # Someone else's spending: say only that the id is taken, nothing about it.
-            raise SpendingIdConflict("This id is already taken; use a new id.") from None
+        spending.id = spending_id
+        try:
+            _insert_or_fail_alone(spending)
+        except IntegrityError as error:
+            failed = error  # most likely a concurrent repeat got there first: see below
+        else:
+            spending_created_counted()
+            return spending, True
+    existing = (
+        Spending.objects.visible_to(user)
+        .select_related("funnel", "created_by")
+        .filter(pk=spending_id)
+        .first()
+    )
+    if existing is None:
+        if failed is not None and not Spending.objects.filter(pk=spending_id).exists():
+            raise failed  # not the id: another constraint
+        # Someone else's spending: say only that the id is taken, nothing about it.
+        raise SpendingIdConflict("This id is already taken; use a new id.")
     same = (
         existing.funnel_id == funnel.pk
         and existing.amount == to_money(amount)

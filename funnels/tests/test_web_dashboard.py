@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 import zoneinfo
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -330,6 +331,28 @@ def test_saving_a_spending_runs_a_constant_number_of_queries(
     assert response.status_code == 200
     assert response.content.decode().count('class="funnel"') == funnels
     assert food.spendings.count() == 3
+
+
+# A tap with the client id every tap carries (the offline queue's): one more read, whether the
+# id is taken by a spending or a deletion. Outside a test's transaction, as in production (a
+# request is not wrapped in one): inside one the insert needs a savepoint (PostgreSQL would
+# abort the whole transaction on a taken id), two statements more.
+TAP_QUERIES = SAVE_QUERIES + 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("funnels", [2, 12])
+def test_a_tap_with_a_client_id_runs_a_constant_number_of_queries(
+    client, alice, funnels, django_assert_num_queries
+):
+    _with_funnels(alice, funnels)
+    food = food_of(alice)
+    tap = {"amount": "1", "funnel": str(food.pk), "client_id": str(uuid.uuid4())}
+    with django_assert_num_queries(TAP_QUERIES):
+        response = client.post(CREATE, tap, **HX)
+    assert response.status_code == 200
+    assert response.content.decode().count('class="funnel"') == funnels
+    assert food.spendings.filter(pk=tap["client_id"]).exists()
 
 
 def test_htmx_request_after_sign_out_goes_to_the_sign_in_page(client):

@@ -333,6 +333,17 @@ def test_saving_a_spending_runs_a_constant_number_of_queries(
     assert food.spendings.count() == 3
 
 
+def test_each_recent_spending_links_to_its_own_edit_and_delete(client, alice):
+    # The links are reversed once per render with a placeholder id (templatetags/links.py).
+    spendings = SpendingFactory.create_batch(3, funnel=food_of(alice), created_by=alice)
+    content = client.get("/").content.decode()
+    for spending in spendings:
+        edit = reverse("funnels:spending-edit", args=[spending.pk])
+        delete = reverse("funnels:spending-delete", args=[spending.pk])
+        assert f'<a href="{edit}?next=/">' in content
+        assert f'href="{delete}" hx-post="{delete}"' in content
+
+
 # A tap with the client id every tap carries (the offline queue's): one more read, whether the
 # id is taken by a spending or a deletion. Outside a test's transaction, as in production (a
 # request is not wrapped in one): inside one the insert needs a savepoint (PostgreSQL would

@@ -47,9 +47,14 @@ class Command(BaseCommand):
                 user=members[0], name=name, emoji=emoji, color=color,
                 monthly_limit=Decimal("800.00"), shared=True,
             )  # fmt: skip
+        now = timezone.now()
+        # The funnels are as old as their spendings: a household of some years has that many
+        # closed periods (rollover), and the figures read them on every request.
+        Funnel.objects.filter(household=members[0].household).update(
+            created_at=now - timedelta(days=365 * years + 1)
+        )
         funnels = list(Funnel.objects.filter(household=members[0].household))
         rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
-        now = timezone.now()
         span = timedelta(days=365 * years).total_seconds()
         batch: list[Spending] = []
         for _ in range(spendings):

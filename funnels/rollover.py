@@ -17,14 +17,14 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import Case, Count, Exists, OuterRef, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Household
 from funnels import allowance
 from funnels.fields import MoneyField
-from funnels.models import Funnel, PeriodClose, Spending
+from funnels.models import Funnel, PeriodClose, Rollover, Spending
 
 
 def ended_periods(
@@ -77,7 +77,18 @@ def period_closes_write(
     return len(rows)
 
 
-def _closes_with_spent(funnel_ids: list[UUID], before: date) -> list[PeriodClose]:
+def _closes_with_spent(
+    funnel_ids: list[UUID], before: date
+) -> list[tuple[UUID, int, str, Decimal | None, Decimal, Decimal]]:
+    """The closed periods before `before` that a funnel's carry depends on, oldest first per
+    funnel, as (funnel id, how many it has closed in all, policy, cap, limit, spent): one query.
+
+    A period closed under `none` carries nothing out whatever came before it, so a funnel's
+    chain starts again at its last such close: the closes before it are not read, and only
+    those after it have their spendings summed. Reading and summing every closed period of
+    every funnel on each request was most of the dashboard's time in a household of some
+    years (README "Benchmark").
+    """
     spent = (
         Spending.objects.filter(
             funnel=OuterRef("funnel_id"),
@@ -89,10 +100,23 @@ def _closes_with_spent(funnel_ids: list[UUID], before: date) -> list[PeriodClose
         .annotate(total=Sum("amount"))
         .values("total")
     )
+    closes = PeriodClose.objects.filter(funnel_id=OuterRef("funnel_id"), period_start__lt=before)
+    closed = closes.order_by().values("funnel_id").annotate(n=Count("pk")).values("n")
+    reset_later = closes.filter(period_start__gt=OuterRef("period_start"), rollover=Rollover.NONE)
+    money = MoneyField()
     return list(
         PeriodClose.objects.filter(funnel_id__in=funnel_ids, period_start__lt=before)
-        .annotate(spent=Coalesce(Subquery(spent), 0, output_field=MoneyField()))
+        .exclude(Exists(reset_later))
+        .annotate(
+            closed=Subquery(closed),
+            spent=Case(
+                When(rollover=Rollover.NONE, then=Value(0, output_field=money)),
+                default=Coalesce(Subquery(spent), 0, output_field=money),
+                output_field=money,
+            ),
+        )
         .order_by("funnel_id", "period_start")
+        .values_list("funnel_id", "closed", "rollover", "rollover_cap", "monthly_limit", "spent")
     )
 
 
@@ -113,29 +137,27 @@ def carries_in(
     ids = [funnel.pk for funnel in funnels]
     closes = _closes_with_spent(ids, period.start)
     count: dict[UUID, int] = defaultdict(int)
-    for close in closes:
-        count[close.funnel_id] += 1
+    for funnel_id, closed, *_close in closes:
+        count[funnel_id] = closed
     tz = household.tzinfo
-    missing = [
-        funnel
-        for funnel in funnels
-        if count[funnel.pk]
-        != len(
-            ended_periods(
-                created_on=funnel.created_at.astimezone(tz).date(),
-                before=period,
-                start_day=household.period_start_day,
+    ended: dict[date, int] = {}  # by day of creation: funnels mostly share a few
+    missing = []
+    for funnel in funnels:
+        created_on = funnel.created_at.astimezone(tz).date()
+        if created_on not in ended:
+            ended[created_on] = len(
+                ended_periods(
+                    created_on=created_on, before=period, start_day=household.period_start_day
+                )
             )
-        )
-    ]
+        if count[funnel.pk] != ended[created_on]:
+            missing.append(funnel)
     if missing:
         period_closes_write(household=household, funnels=missing, before=period)
         closes = _closes_with_spent(ids, period.start)
     chains: dict[UUID, list[tuple[str, Decimal | None, Decimal, Decimal]]] = defaultdict(list)
-    for close in closes:
-        chains[close.funnel_id].append(
-            (close.rollover, close.rollover_cap, close.monthly_limit, Decimal(close.spent))
-        )
+    for funnel_id, _closed, policy, cap, limit, spent in closes:
+        chains[funnel_id].append((policy, cap, limit, Decimal(spent)))
     carries = {}
     for funnel_id in ids:
         chain = allowance.carry_chain(closes=chains[funnel_id])

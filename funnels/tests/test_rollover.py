@@ -89,6 +89,29 @@ def test_limit_changed_after_a_close_keeps_the_closed_limit(user):
 
 
 @pytest.mark.django_db
+def test_a_period_closed_under_none_starts_the_chain_again(user):
+    _household(user)
+    funnel = _funnel(user, created=at(2026, 1, 1), policy="all")
+    spend(funnel, user, "800", at(2026, 1, 10))
+    assert carry_on(user, funnel, at(2026, 2, 2)).carry_in == D("200")  # January closed: all
+    with time_machine.travel(at(2026, 2, 3), tick=False):
+        funnel_update(user=user, funnel=funnel, rollover="none")
+    spend(funnel, user, "100", at(2026, 2, 10))
+    assert carry_on(user, funnel, at(2026, 3, 2)).carry_in == D("0")  # February: none
+    with time_machine.travel(at(2026, 3, 3), tick=False):
+        funnel_update(user=user, funnel=funnel, rollover="all")
+    spend(funnel, user, "700", at(2026, 3, 10))
+    assert carry_on(user, funnel, at(2026, 4, 2)).carry_in == D("300")  # March: all, 0 in
+    # Before the reset nothing counts any more, not even a spending added there later...
+    spend(funnel, user, "999", at(2026, 1, 20))
+    assert carry_on(user, funnel, at(2026, 4, 3)).carry_in == D("300")
+    # ...after it everything does.
+    spend(funnel, user, "50", at(2026, 3, 20))
+    assert carry_on(user, funnel, at(2026, 4, 3)).carry_in == D("250")
+    assert PeriodClose.objects.filter(funnel=funnel).count() == 3
+
+
+@pytest.mark.django_db
 def test_a_spending_added_to_a_closed_period_moves_its_carry(user):
     _household(user)
     funnel = _funnel(user, created=at(2026, 1, 1))

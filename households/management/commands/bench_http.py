@@ -51,7 +51,7 @@ POST_LUA = """
 local counter = 0
 request = function()
   counter = counter + 1
-  local id = string.format("%s-%04x-4000-8000-%012x", PREFIX, counter % 65536, counter)
+  local id = string.format("%s-%04x-4000-8000-%012x", "PREFIX", counter % 65536, counter)
   local body = '{"id": "' .. id .. '", "funnel": "FUNNEL", "amount": "1.00", "note": "NOTE"}'
   return wrk.format("POST", "PATH", nil, body)
 end

@@ -53,6 +53,42 @@ def visible_to_q(user: User, prefix: str = "") -> models.Q:
     )
 
 
+def validate_amount(amount: Decimal | None) -> None:
+    """An amount spent, planned or received is more than zero (as the CHECK constraints say)."""
+    if amount is not None and amount <= 0:
+        raise ValidationError({"amount": "The amount must be more than zero."})
+
+
+def validate_amount_and_author(entry: Spending | PlannedSpending, foreign_author: str) -> None:
+    """The rules a spending and a plan share: an amount over zero, and an author (if any) in the
+    funnel's household; `foreign_author` is the message for an author from elsewhere."""
+    validate_amount(entry.amount)
+    # Both are loaded objects on the services' paths: this costs no query there.
+    if (
+        entry.created_by_id is not None
+        and entry.funnel_id is not None
+        and entry.created_by.household_id != entry.funnel.household_id
+    ):
+        raise ValidationError({"created_by": foreign_author})
+
+
+def author_field(*, related_name: str, help_text: str) -> models.ForeignKey:
+    """Who made a row; set to empty (not deleted) when that member leaves the household."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        help_text=help_text,
+    )
+
+
+def amount_positive(name: str) -> models.CheckConstraint:
+    """The database's own check that an amount is more than zero."""
+    return models.CheckConstraint(condition=models.Q(amount__gt=0), name=name)
+
+
 class FunnelQuerySet(models.QuerySet["Funnel"]):
     def visible_to(self, user: User) -> FunnelQuerySet:
         """The member's own personal funnels and every shared funnel of their household."""
@@ -181,11 +217,7 @@ class SpendingQuerySet(models.QuerySet["Spending"]):
 class Spending(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4)
     funnel = models.ForeignKey(Funnel, on_delete=models.CASCADE, related_name="spendings")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
+    created_by = author_field(
         related_name="spendings",
         help_text="Empty when the member who spent has left the household.",
     )
@@ -208,26 +240,14 @@ class Spending(models.Model):
             models.Index(fields=["spent_at", "created_at"], name="spending_newest"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(amount__gt=0), name="spending_amount_positive"
-            ),
+            amount_positive("spending_amount_positive"),
         ]
 
     def __str__(self) -> str:
         return f"{self.amount} from {self.funnel_id} at {self.spent_at:%Y-%m-%d %H:%M}"
 
     def clean(self) -> None:
-        if self.amount is not None and self.amount <= 0:
-            raise ValidationError({"amount": "The amount must be more than zero."})
-        # Both are loaded objects on the services' paths: this costs no query there.
-        if (
-            self.created_by_id is not None
-            and self.funnel_id is not None
-            and self.created_by.household_id != self.funnel.household_id
-        ):
-            raise ValidationError(
-                {"created_by": "Who spent it is a member of the funnel's household."}
-            )
+        validate_amount_and_author(self, "Who spent it is a member of the funnel's household.")
 
 
 TOMBSTONE_RETENTION = timedelta(days=90)
@@ -310,11 +330,7 @@ class Income(models.Model):
     household = models.ForeignKey(
         "accounts.Household", on_delete=models.CASCADE, related_name="incomes"
     )
-    received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
+    received_by = author_field(
         related_name="incomes",
         help_text="Who recorded it; empty when that member has left the household.",
     )
@@ -339,7 +355,7 @@ class Income(models.Model):
             models.Index(fields=["updated_at"], name="income_updated_at"),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="income_amount_positive"),
+            amount_positive("income_amount_positive"),
             models.CheckConstraint(condition=~models.Q(source=""), name="income_source_not_empty"),
         ]
 
@@ -352,8 +368,7 @@ class Income(models.Model):
         )
 
     def clean(self) -> None:
-        if self.amount is not None and self.amount <= 0:
-            raise ValidationError({"amount": "The amount must be more than zero."})
+        validate_amount(self.amount)
         if not self.shared and self.received_by_id is None:
             raise ValidationError(
                 {"shared": "Income of a former member stays shared: nobody else could see it."}
@@ -401,11 +416,7 @@ class PlannedSpending(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4)
     funnel = models.ForeignKey(Funnel, on_delete=models.CASCADE, related_name="plans")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
+    created_by = author_field(
         related_name="planned_spendings",
         help_text="Empty when the member who planned it has left the household.",
     )
@@ -422,9 +433,7 @@ class PlannedSpending(models.Model):
         ordering = ["date", "created_at"]
         indexes = [models.Index(fields=["funnel", "date"], name="planned_funnel_date")]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(amount__gt=0), name="planned_amount_positive"
-            ),
+            amount_positive("planned_amount_positive"),
         ]
 
     def __str__(self) -> str:
@@ -432,16 +441,7 @@ class PlannedSpending(models.Model):
         return f"{label} {self.amount} on {self.date:%Y-%m-%d} ({self.repeat})"
 
     def clean(self) -> None:
-        if self.amount is not None and self.amount <= 0:
-            raise ValidationError({"amount": "The amount must be more than zero."})
-        if (
-            self.created_by_id is not None
-            and self.funnel_id is not None
-            and self.created_by.household_id != self.funnel.household_id
-        ):
-            raise ValidationError(
-                {"created_by": "Who planned it is a member of the funnel's household."}
-            )
+        validate_amount_and_author(self, "Who planned it is a member of the funnel's household.")
 
 
 class OccurrenceStatus(models.TextChoices):

@@ -22,8 +22,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from budget.api import Conflict, ErrorSerializer, Gone
+from budget.api import ErrorSerializer, Gone
 from funnels import selectors, services
+from funnels.api_common import create_or_replay, create_schema, created_response, validated
 from funnels.models import TOMBSTONE_RETENTION
 from funnels.serializers import (
     DeletedFilterSerializer,
@@ -84,9 +85,7 @@ class FunnelListView(APIView):
     )
     def post(self, request: Request) -> Response:
         """Create a personal funnel, or a shared one with `shared: true`."""
-        serializer = FunnelInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated(FunnelInputSerializer(data=request.data))
         funnel = services.funnel_create(user=request.user, **data)
         return Response(_funnel_row(request.user, funnel.pk), status=status.HTTP_201_CREATED)
 
@@ -105,9 +104,7 @@ class FunnelDetailView(APIView):
     def patch(self, request: Request, pk: UUID) -> Response:
         """Change any of name, emoji, colour, limit, position and shared."""
         funnel = selectors.funnel_visible_to(user=request.user, pk=pk)
-        serializer = FunnelInputSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated(FunnelInputSerializer(data=request.data, partial=True))
         changes = {field: data[field] for field in _FUNNEL_CHANGES if field in data}
         services.funnel_update(
             user=request.user, funnel=funnel, shared=data.get("shared"), **changes
@@ -122,9 +119,7 @@ class FunnelDetailView(APIView):
     def delete(self, request: Request, pk: UUID) -> Response:
         """Delete a funnel with its spendings, or move them first with `?move_to=<funnel id>`."""
         funnel = selectors.funnel_visible_to(user=request.user, pk=pk)
-        serializer = FunnelDeleteParamsSerializer(data=request.query_params)
-        serializer.is_valid(raise_exception=True)
-        params = serializer.validated_data
+        params = validated(FunnelDeleteParamsSerializer(data=request.query_params))
         move_to = None
         if "move_to" in params:
             others = selectors.funnels_visible_to(user=request.user)
@@ -220,51 +215,31 @@ class SpendingListView(GenericAPIView):
     )
     def get(self, request: Request) -> Response:
         """Spendings the member can see, newest first, a page at a time (cursor)."""
-        filters = SpendingFilterSerializer(data=request.query_params, context={"request": request})
-        filters.is_valid(raise_exception=True)
-        spendings = selectors.spendings_visible_to(user=request.user, **filters.validated_data)
+        filters = validated(
+            SpendingFilterSerializer(data=request.query_params, context={"request": request})
+        )
+        spendings = selectors.spendings_visible_to(user=request.user, **filters)
         page = self.paginate_queryset(spendings)
         return self.get_paginated_response(SpendingSerializer(page, many=True).data)
 
-    @extend_schema(
+    @create_schema(
         request=SpendingInputSerializer,
-        responses={
-            201: SpendingSerializer,
-            200: OpenApiResponse(
-                SpendingSerializer, description="A repeat of an earlier create: nothing new."
-            ),
-            409: OpenApiResponse(
-                ErrorSerializer, description="The id is taken by other data or was deleted."
-            ),
-        },
+        response=SpendingSerializer,
         summary="Record a spending",
+        taken="The id is taken by other data or was deleted.",
     )
     def post(self, request: Request) -> Response:
         """Record a spending; with a client-chosen `id` a retry is safe (200, nothing new)."""
-        serializer = SpendingInputSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        fields = {
-            "user": request.user,
-            "funnel": data["funnel"],
-            "amount": data["amount"],
-            "spent_at": data.get("spent_at"),
-            "note": data.get("note", ""),
-        }
-        if "id" not in data:
-            spending = services.spending_create(**fields)
-            created = True
-        else:
-            try:
-                spending, created = services.spending_create_idempotent(
-                    spending_id=data["id"], **fields
-                )
-            except services.SpendingIdConflict as exc:
-                raise Conflict(str(exc)) from None
-        return Response(
-            SpendingSerializer(spending).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        data = validated(SpendingInputSerializer(data=request.data, context={"request": request}))
+        spending, created = create_or_replay(
+            data,
+            create=services.spending_create,
+            create_idempotent=services.spending_create_idempotent,
+            id_name="spending_id",
+            conflict=services.SpendingIdConflict,
+            user=request.user,
         )
+        return created_response(SpendingSerializer(spending), created=created)
 
 
 class SpendingDetailView(APIView):
@@ -282,11 +257,9 @@ class SpendingDetailView(APIView):
     def patch(self, request: Request, pk: UUID) -> Response:
         """Change the amount, funnel, time or note of a spending."""
         spending = selectors.spending_visible_to(user=request.user, pk=pk)
-        serializer = SpendingUpdateSerializer(
-            data=request.data, partial=True, context={"request": request}
+        changes = validated(
+            SpendingUpdateSerializer(data=request.data, partial=True, context={"request": request})
         )
-        serializer.is_valid(raise_exception=True)
-        changes = serializer.validated_data
         spending = services.spending_update(user=request.user, spending=spending, **changes)
         return Response(SpendingSerializer(spending).data)
 
@@ -317,8 +290,7 @@ class DeletedSpendingListView(APIView):
     def get(self, request: Request) -> Response:
         """Ids of spendings deleted (or moved out of sight) at or after `since`, oldest first."""
         query = DeletedFilterSerializer(data=request.query_params, context={"request": request})
-        query.is_valid(raise_exception=True)
-        since = query.validated_data["since"]
+        since = validated(query)["since"]
         if since < timezone.now() - TOMBSTONE_RETENTION:
             raise Gone(
                 "Deletions are kept for 90 days only: sync again from scratch "
@@ -342,9 +314,7 @@ class OverviewView(APIView):
     )
     def get(self, request: Request) -> Response:
         """The figures of docs/rules.md §2 on a day: period, funnels, totals, recent spendings."""
-        serializer = OverviewParamsSerializer(data=request.query_params)
-        serializer.is_valid(raise_exception=True)
-        params = serializer.validated_data
+        params = validated(OverviewParamsSerializer(data=request.query_params))
         overview = selectors.overview_for(user=request.user, on=params.get("date"))
         return Response(OverviewSerializer(overview).data)
 

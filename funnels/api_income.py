@@ -24,7 +24,6 @@ from rest_framework.views import APIView
 from budget.api import (
     NAME_PATTERN,
     PLAIN_TEXT,
-    Conflict,
     ErrorSerializer,
     Gone,
     StrictBooleanField,
@@ -33,15 +32,15 @@ from budget.api import (
 from funnels import income as services
 from funnels.allowance import local_midnight
 from funnels.api import SpendingCursorPagination, sync_time
+from funnels.api_common import create_or_replay, create_schema, created_response, validated
 from funnels.models import TOMBSTONE_RETENTION, Income, IncomeTombstone
 from funnels.serializers import (
     AmountInField,
-    DateParam,
+    DatesFilterSerializer,
+    DeletedFilterSerializer,
     LocalDateTimeField,
     MoneyReadField,
-    QueryParamsSerializer,
     UsernameField,
-    _user_tz,
     client_id_field,
 )
 
@@ -90,10 +89,6 @@ class IncomeInputSerializer(serializers.Serializer):
         default=True, help_text="True (default): every member sees it; false: only you."
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["received_at"].local_tz = _user_tz(self)
-
 
 class IncomeUpdateSerializer(IncomeInputSerializer):
     """The fields of income a member can change (all optional)."""
@@ -104,37 +99,18 @@ class IncomeUpdateSerializer(IncomeInputSerializer):
         self.fields["shared"].default = serializers.empty
 
 
-class IncomeFilterSerializer(QueryParamsSerializer):
+class IncomeFilterSerializer(DatesFilterSerializer):
     """Query parameters of the income list."""
 
-    since = DateParam(required=False, help_text="From this local date (inclusive).")
-    until = DateParam(required=False, help_text="Up to this local date (inclusive).")
     updated_since = LocalDateTimeField(
         required=False,
         help_text="Only income recorded or changed at or after this time (for sync).",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["updated_since"].local_tz = _user_tz(self)
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if "since" in attrs and "until" in attrs and attrs["since"] > attrs["until"]:
-            raise serializers.ValidationError({"until": "Use a date on or after since."})
-        return attrs
-
 
 class DeletedIncomeSerializer(serializers.Serializer):
     id = serializers.UUIDField(read_only=True)
     deleted_at = serializers.DateTimeField(read_only=True)
-
-
-class DeletedIncomeFilterSerializer(QueryParamsSerializer):
-    since = LocalDateTimeField(help_text="Deletions at or after this time.")
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["since"].local_tz = _user_tz(self)
 
 
 class DeletedIncomeResponse(serializers.Serializer):
@@ -149,11 +125,6 @@ class DeletedIncomeResponse(serializers.Serializer):
 
 class IncomeCursorPagination(SpendingCursorPagination):
     ordering = ("-received_at", "-created_at")
-
-
-def _valid(serializer: serializers.Serializer) -> dict[str, Any]:
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _visible_income(user: Any, pk: UUID) -> Income:
@@ -174,7 +145,7 @@ class IncomeListView(GenericAPIView):
     )
     def get(self, request: Request) -> Response:
         """Income the member can see, newest first, a page at a time (cursor)."""
-        params = _valid(
+        params = validated(
             IncomeFilterSerializer(data=request.query_params, context={"request": request})
         )
         tz = request.user.household.tzinfo
@@ -189,41 +160,24 @@ class IncomeListView(GenericAPIView):
         page = self.paginate_queryset(incomes)
         return self.get_paginated_response(IncomeSerializer(page, many=True).data)
 
-    @extend_schema(
+    @create_schema(
         request=IncomeInputSerializer,
-        responses={
-            201: IncomeSerializer,
-            200: OpenApiResponse(
-                IncomeSerializer, description="A repeat of an earlier create: nothing new."
-            ),
-            409: OpenApiResponse(
-                ErrorSerializer, description="The id is taken by other data or was deleted."
-            ),
-        },
+        response=IncomeSerializer,
         summary="Record income",
+        taken="The id is taken by other data or was deleted.",
     )
     def post(self, request: Request) -> Response:
         """Record income; with a client-chosen `id` a retry is safe (200, nothing new)."""
-        data = _valid(IncomeInputSerializer(data=request.data, context={"request": request}))
-        fields = {
-            "user": request.user,
-            "amount": data["amount"],
-            "source": data["source"],
-            "received_at": data.get("received_at"),
-            "note": data.get("note", ""),
-            "shared": data["shared"],
-        }
-        if "id" not in data:
-            income, created = services.income_create(**fields), True
-        else:
-            try:
-                income, created = services.income_create_idempotent(income_id=data["id"], **fields)
-            except services.IncomeIdConflict as exc:
-                raise Conflict(str(exc)) from None
-        return Response(
-            IncomeSerializer(income).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        data = validated(IncomeInputSerializer(data=request.data, context={"request": request}))
+        income, created = create_or_replay(
+            data,
+            create=services.income_create,
+            create_idempotent=services.income_create_idempotent,
+            id_name="income_id",
+            conflict=services.IncomeIdConflict,
+            user=request.user,
         )
+        return created_response(IncomeSerializer(income), created=created)
 
 
 class IncomeDetailView(APIView):
@@ -240,7 +194,7 @@ class IncomeDetailView(APIView):
     def patch(self, request: Request, pk: UUID) -> Response:
         """Change the amount, time, source, note or sharing (only its author makes it private)."""
         income = _visible_income(request.user, pk)
-        changes = _valid(
+        changes = validated(
             IncomeUpdateSerializer(data=request.data, partial=True, context={"request": request})
         )
         income = services.income_update(user=request.user, income=income, **changes)
@@ -255,7 +209,7 @@ class IncomeDetailView(APIView):
 
 class DeletedIncomeListView(APIView):
     @extend_schema(
-        parameters=[DeletedIncomeFilterSerializer],
+        parameters=[DeletedFilterSerializer],
         responses={
             200: DeletedIncomeResponse,
             410: OpenApiResponse(ErrorSerializer, description="`since` is older than 90 days."),
@@ -264,8 +218,8 @@ class DeletedIncomeListView(APIView):
     )
     def get(self, request: Request) -> Response:
         """Ids of income deleted (or made private by another member) at or after `since`."""
-        params = _valid(
-            DeletedIncomeFilterSerializer(data=request.query_params, context={"request": request})
+        params = validated(
+            DeletedFilterSerializer(data=request.query_params, context={"request": request})
         )
         if params["since"] < timezone.now() - TOMBSTONE_RETENTION:
             raise Gone(

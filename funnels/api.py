@@ -43,15 +43,6 @@ from funnels.serializers import (
 if TYPE_CHECKING:
     from accounts.models import User
 
-_FUNNEL_CHANGES = (
-    "name",
-    "emoji",
-    "color",
-    "monthly_limit",
-    "position",
-    "rollover",
-    "rollover_cap",
-)
 # `server_time` lags the clock: a change saved just before a sync reads, but committed just
 # after, carries an earlier timestamp; the margin makes the next sync see it (again).
 SYNC_MARGIN = timedelta(minutes=1)
@@ -104,11 +95,9 @@ class FunnelDetailView(APIView):
     def patch(self, request: Request, pk: UUID) -> Response:
         """Change any of name, emoji, colour, limit, position and shared."""
         funnel = selectors.funnel_visible_to(user=request.user, pk=pk)
-        data = validated(FunnelInputSerializer(data=request.data, partial=True))
-        changes = {field: data[field] for field in _FUNNEL_CHANGES if field in data}
-        services.funnel_update(
-            user=request.user, funnel=funnel, shared=data.get("shared"), **changes
-        )
+        changes = validated(FunnelInputSerializer(data=request.data, partial=True))
+        shared = changes.pop("shared", None)
+        services.funnel_update(user=request.user, funnel=funnel, shared=shared, **changes)
         return Response(_funnel_row(request.user, funnel.pk))
 
     @extend_schema(

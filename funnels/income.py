@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Case, F, QuerySet, When
 from django.utils import timezone
 
 from funnels.fields import to_money
@@ -161,21 +161,12 @@ def incomes_delete(*, incomes: QuerySet[Income]) -> int:
 
 
 def _tombstones_write(*, incomes: QuerySet[Income]) -> None:
-    rows = incomes.values_list("id", "household_id", "shared", "received_by_id")
-    now = timezone.now()
-    IncomeTombstone.objects.filter(pk__in=incomes.values("id")).delete()
-    IncomeTombstone.objects.bulk_create(
-        (
-            IncomeTombstone(
-                id=income_id,
-                household_id=household_id,
-                # Private income is deleted only from its author's view.
-                owner_id=None if shared else author_id,
-                deleted_at=now,
-            )
-            for income_id, household_id, shared, author_id in rows.iterator()
-        ),
-        batch_size=500,
+    IncomeTombstone.objects.record(
+        incomes,
+        id="id",
+        household_id="household_id",
+        # Private income is deleted only from its author's view.
+        owner_id=Case(When(shared=False, then=F("received_by_id"))),
     )
 
 

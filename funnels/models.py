@@ -258,6 +258,21 @@ class TombstoneQuerySet[T: models.Model](models.QuerySet[T]):
         """Deletions the member could have seen: shared ones and their own."""
         return self.filter(visible_to_q(user))
 
+    def record(self, deleted: models.QuerySet, **columns: str | models.Expression) -> None:
+        """A tombstone, dated now, for each row of `deleted` (call it before they go);
+        `columns` name where each tombstone field comes from (a field path or an expression)."""
+        rows = deleted.values_list(*columns.values())
+        now = timezone.now()
+        # An id deleted before (then brought back by undo) gets a fresh tombstone.
+        self.filter(pk__in=deleted.values("id")).delete()
+        self.bulk_create(
+            (
+                self.model(**dict(zip(columns, row, strict=True)), deleted_at=now)
+                for row in rows.iterator()
+            ),
+            batch_size=500,
+        )
+
 
 def tombstone_owner_field(*, help_text: str) -> models.ForeignKey:
     """Whose private row it was; empty for a shared one."""

@@ -285,22 +285,12 @@ def spendings_delete(*, spendings: QuerySet[Spending]) -> int:
 
 
 def _tombstones_write(*, spendings: QuerySet[Spending]) -> None:
-    rows = spendings.values_list("id", "funnel_id", "funnel__household_id", "funnel__owner_id")
-    now = timezone.now()
-    # An id deleted before (then brought back by undo) gets a fresh tombstone.
-    SpendingTombstone.objects.filter(pk__in=spendings.values("id")).delete()
-    SpendingTombstone.objects.bulk_create(
-        (
-            SpendingTombstone(
-                id=spending_id,
-                funnel_id=funnel_id,
-                household_id=household_id,
-                owner_id=owner_id,
-                deleted_at=now,
-            )
-            for spending_id, funnel_id, household_id, owner_id in rows.iterator()
-        ),
-        batch_size=500,
+    SpendingTombstone.objects.record(
+        spendings,
+        id="id",
+        funnel_id="funnel_id",
+        household_id="funnel__household_id",
+        owner_id="funnel__owner_id",
     )
 
 

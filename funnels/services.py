@@ -17,7 +17,14 @@ from django.utils import timezone
 
 from budget.metrics import spending_created_counted
 from funnels.fields import to_money
-from funnels.models import TOMBSTONE_RETENTION, Funnel, Rollover, Spending, SpendingTombstone
+from funnels.models import (
+    TOMBSTONE_RETENTION,
+    Funnel,
+    PlannedSpending,
+    Rollover,
+    Spending,
+    SpendingTombstone,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -25,10 +32,51 @@ if TYPE_CHECKING:
 DEFAULT_FUNNELS = (("Food", "🍞", "#ffa500"), ("Misc", "🛍️", "#48d1cc"))
 
 
-def _ensure_visible(user: User, funnel: Funnel) -> None:
+def ensure_visible(user: User, funnel: Funnel) -> None:
+    """PermissionDenied unless the member sees the funnel (spendings' and plans' services)."""
     if not funnel.is_visible_to(user):
         # Callers look funnels up through visible_to; this guards against a wrong caller.
         raise PermissionDenied("This funnel is not yours to use.")
+
+
+def entry_new[E: (Spending, PlannedSpending)](
+    model: type[E],
+    *,
+    user: User,
+    funnel: Funnel,
+    amount: Decimal | str,
+    note: str,
+    entry_id: uuid.UUID | None,
+    **fields: object,
+) -> E:
+    """A new spending or plan (not saved) by `user` from a funnel they see: the amount as
+    money, the note trimmed, under the client's `entry_id` when there is one."""
+    ensure_visible(user, funnel)
+    entry = model(
+        funnel=funnel, created_by=user, amount=to_money(amount), note=(note or "").strip(), **fields
+    )
+    if entry_id is not None:
+        entry.id = entry_id
+    return entry
+
+
+def entry_changes(
+    *, user: User, funnel: Funnel, changes: dict[str, object], allowed: set[str], service: str
+) -> dict[str, object]:
+    """The changes to a spending or plan of `funnel`, checked: only `allowed` fields (else a
+    TypeError naming `service`), both funnels the member's, the amount as money, the note
+    trimmed."""
+    ensure_visible(user, funnel)
+    unknown = set(changes) - allowed
+    if unknown:
+        raise TypeError(f"{service} got unknown fields {sorted(unknown)}")
+    if "funnel" in changes:
+        ensure_visible(user, changes["funnel"])  # type: ignore[arg-type]
+    if "amount" in changes:
+        changes["amount"] = to_money(changes["amount"])  # type: ignore[arg-type]
+    if "note" in changes:
+        changes["note"] = (changes["note"] or "").strip()  # type: ignore[attr-defined]
+    return changes
 
 
 def _next_position(user: User) -> int:
@@ -99,7 +147,7 @@ def funnel_update(
     *, user: User, funnel: Funnel, shared: bool | None = None, **changes: object
 ) -> Funnel:
     """Change a funnel's name, emoji, colour, limit, position or whether it is shared."""
-    _ensure_visible(user, funnel)
+    ensure_visible(user, funnel)
     unknown = set(changes) - _FUNNEL_FIELDS
     if unknown:
         raise TypeError(f"funnel_update got unknown fields {sorted(unknown)}")
@@ -127,9 +175,9 @@ def funnel_delete(*, user: User, funnel: Funnel, move_to: Funnel | None = None) 
 
     Returns how many spendings were deleted (0 when they were moved).
     """
-    _ensure_visible(user, funnel)
+    ensure_visible(user, funnel)
     if move_to is not None:
-        _ensure_visible(user, move_to)
+        ensure_visible(user, move_to)
         if move_to.pk == funnel.pk:
             raise ValidationError({"move_to": "Pick another funnel to move the spendings to."})
         if funnel.is_shared and not move_to.is_shared:
@@ -174,16 +222,10 @@ def spending_create(
     spending_id: uuid.UUID | None = None,
 ) -> Spending:
     """Record money spent from a funnel the member can see."""
-    _ensure_visible(user, funnel)
-    spending = Spending(
-        funnel=funnel,
-        created_by=user,
-        amount=to_money(amount),
+    spending = entry_new(
+        Spending, user=user, funnel=funnel, amount=amount, note=note, entry_id=spending_id,
         spent_at=spent_at or timezone.now(),
-        note=(note or "").strip(),
-    )
-    if spending_id is not None:
-        spending.id = spending_id
+    )  # fmt: skip
     spending = _spending_insert(spending, reused_id=spending_id is not None)
     spending_created_counted()
     return spending
@@ -242,16 +284,10 @@ _SPENDING_FIELDS = {"amount", "spent_at", "note", "funnel"}
 
 def spending_update(*, user: User, spending: Spending, **changes: object) -> Spending:
     """Change the amount, funnel, time or note of a spending the member can see."""
-    _ensure_visible(user, spending.funnel)
-    unknown = set(changes) - _SPENDING_FIELDS
-    if unknown:
-        raise TypeError(f"spending_update got unknown fields {sorted(unknown)}")
-    if "funnel" in changes:
-        _ensure_visible(user, changes["funnel"])  # type: ignore[arg-type]
-    if "amount" in changes:
-        changes["amount"] = to_money(changes["amount"])
-    if "note" in changes:
-        changes["note"] = (changes["note"] or "").strip()  # type: ignore[union-attr]
+    changes = entry_changes(
+        user=user, funnel=spending.funnel, changes=changes, allowed=_SPENDING_FIELDS,
+        service="spending_update",
+    )  # fmt: skip
     old_funnel = spending.funnel
     for field, value in changes.items():
         setattr(spending, field, value)
@@ -270,7 +306,7 @@ def spending_update(*, user: User, spending: Spending, **changes: object) -> Spe
 @transaction.atomic
 def spending_delete(*, user: User, spending: Spending) -> None:
     """Delete a spending the member can see, leaving a tombstone for syncing clients."""
-    _ensure_visible(user, spending.funnel)
+    ensure_visible(user, spending.funnel)
     spendings_delete(spendings=Spending.objects.filter(pk=spending.pk))
 
 

@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.web import member_required
-from budget.forms import form_save
 from funnels import planned, selectors, services
 from funnels.forms import COMMON_EMOJI, PALETTE, FunnelDeleteForm, FunnelForm, PlannedForm
 from funnels.models import Funnel
+from funnels.views_forms import form_flow
 
 
 def _form_page(
@@ -48,15 +48,14 @@ def funnel_list(request: HttpRequest) -> HttpResponse:
 @member_required
 def funnel_create(request: HttpRequest) -> HttpResponse:
     """Create a personal or shared funnel."""
-    if request.method == "GET":
-        form = FunnelForm(
-            initial={"emoji": COMMON_EMOJI[0], "color": PALETTE[0], "shared": "personal"}
-        )
-        return _form_page(request, form, None)
-    form = FunnelForm(request.POST)
-    if form_save(form, lambda: services.funnel_create(user=request.user, **form.service_fields())):
-        return redirect("funnels:funnel-list")
-    return _form_page(request, form, None, status=422)
+    return form_flow(
+        request,
+        form_class=FunnelForm,
+        initial={"emoji": COMMON_EMOJI[0], "color": PALETTE[0], "shared": "personal"},
+        save=lambda form: services.funnel_create(user=request.user, **form.service_fields()),
+        done="funnels:funnel-list",
+        page=lambda form, status: _form_page(request, form, None, status=status),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -64,29 +63,28 @@ def funnel_create(request: HttpRequest) -> HttpResponse:
 def funnel_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Change a funnel's name, emoji, colour, limit, or whether it is shared."""
     funnel = selectors.funnel_visible_to(user=request.user, pk=pk)
-    if request.method == "GET":
-        picked = funnel.emoji in COMMON_EMOJI
-        form = FunnelForm(
-            initial={
-                "name": funnel.name,
-                "emoji": funnel.emoji if picked else "",
-                "emoji_typed": "" if picked else funnel.emoji,
-                "color": funnel.color if funnel.color in PALETTE else "custom",
-                "color_custom": funnel.color,
-                "monthly_limit": funnel.monthly_limit,
-                "shared": "shared" if funnel.is_shared else "personal",
-                "rollover": funnel.rollover,
-                "rollover_cap": funnel.rollover_cap,
-            }
-        )
-        return _form_page(request, form, funnel)
-    form = FunnelForm(request.POST)
-    if form_save(
-        form,
-        lambda: services.funnel_update(user=request.user, funnel=funnel, **form.service_fields()),
-    ):
-        return redirect("funnels:funnel-list")
-    return _form_page(request, form, funnel, status=422)
+    picked = funnel.emoji in COMMON_EMOJI
+    initial = {
+        "name": funnel.name,
+        "emoji": funnel.emoji if picked else "",
+        "emoji_typed": "" if picked else funnel.emoji,
+        "color": funnel.color if funnel.color in PALETTE else "custom",
+        "color_custom": funnel.color,
+        "monthly_limit": funnel.monthly_limit,
+        "shared": "shared" if funnel.is_shared else "personal",
+        "rollover": funnel.rollover,
+        "rollover_cap": funnel.rollover_cap,
+    }
+    return form_flow(
+        request,
+        form_class=FunnelForm,
+        initial=initial,
+        save=lambda form: services.funnel_update(
+            user=request.user, funnel=funnel, **form.service_fields()
+        ),
+        done="funnels:funnel-list",
+        page=lambda form, status: _form_page(request, form, funnel, status=status),
+    )
 
 
 @require_POST

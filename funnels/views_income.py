@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.web import household_time, member_required, safe_next
-from budget.forms import apply_errors, form_save
+from budget.forms import apply_errors
 from funnels import income as services
 from funnels.forms_income import IncomeEditForm, IncomeForm
 from funnels.models import Income
 from funnels.templatetags.money import money
 from funnels.views import _dashboard
+from funnels.views_forms import form_flow, posted_next
 
 
 def _visible_income(request: HttpRequest, pk: uuid.UUID) -> Income:
@@ -52,35 +53,30 @@ def income_create(request: HttpRequest) -> HttpResponse:
 def income_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Change the amount, source, time, note or sharing of income."""
     income = _visible_income(request, pk)
-    if request.method == "POST":
-        form = IncomeEditForm(request.POST)
-        if form_save(
-            form,
-            lambda: services.income_update(
-                user=request.user, income=income, **form.service_fields()
-            ),
-        ):
-            return redirect(safe_next(request) or "funnels:spending-list")
-        status = 422
-    else:
-        local = timezone.localtime(income.received_at)
-        form = IncomeEditForm(
-            initial={
-                "amount": income.amount,
-                "source": income.source,
-                "spent_at": local.strftime("%Y-%m-%dT%H:%M"),
-                "note": income.note,
-                "private": not income.shared,
-            }
-        )
-        status = 200
+    initial = {
+        "amount": income.amount,
+        "source": income.source,
+        "spent_at": timezone.localtime(income.received_at).strftime("%Y-%m-%dT%H:%M"),
+        "note": income.note,
+        "private": not income.shared,
+    }
     context = {
-        "form": form,
         "income": income,
         "can_hide": income.received_by_id == request.user.pk,
-        "next": request.POST.get("next") or request.GET.get("next") or "",
+        "next": posted_next(request),
     }
-    return render(request, "funnels/income_edit.html", context, status=status)
+    return form_flow(
+        request,
+        form_class=IncomeEditForm,
+        initial=initial,
+        save=lambda form: services.income_update(
+            user=request.user, income=income, **form.service_fields()
+        ),
+        done=safe_next(request) or "funnels:spending-list",
+        page=lambda form, status: render(
+            request, "funnels/income_edit.html", context | {"form": form}, status=status
+        ),
+    )
 
 
 @require_http_methods(["GET", "POST"])

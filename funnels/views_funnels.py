@@ -48,23 +48,39 @@ def funnel_list(request: HttpRequest) -> HttpResponse:
 @member_required
 def funnel_create(request: HttpRequest) -> HttpResponse:
     """Create a personal or shared funnel."""
-    return form_flow(
-        request,
-        form_class=FunnelForm,
-        initial={"emoji": COMMON_EMOJI[0], "color": PALETTE[0], "shared": "personal"},
-        save=lambda form: services.funnel_create(user=request.user, **form.service_fields()),
-        done="funnels:funnel-list",
-        page=lambda form, status: _form_page(request, form, None, status=status),
-    )
+    return _funnel_form(request, None)
 
 
 @require_http_methods(["GET", "POST"])
 @member_required
 def funnel_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Change a funnel's name, emoji, colour, limit, or whether it is shared."""
-    funnel = selectors.funnel_visible_to(user=request.user, pk=pk)
+    return _funnel_form(request, selectors.funnel_visible_to(user=request.user, pk=pk))
+
+
+def _funnel_form(request: HttpRequest, funnel: Funnel | None) -> HttpResponse:
+    """The form of a new funnel (`funnel` None) or of one to change."""
+
+    def save(form: FunnelForm) -> Funnel:
+        if funnel is None:
+            return services.funnel_create(user=request.user, **form.service_fields())
+        return services.funnel_update(user=request.user, funnel=funnel, **form.service_fields())
+
+    return form_flow(
+        request,
+        form_class=FunnelForm,
+        initial=_funnel_initial(funnel),
+        save=save,
+        done="funnels:funnel-list",
+        page=lambda form, status: _form_page(request, form, funnel, status=status),
+    )
+
+
+def _funnel_initial(funnel: Funnel | None) -> dict[str, object]:
+    if funnel is None:
+        return {"emoji": COMMON_EMOJI[0], "color": PALETTE[0], "shared": "personal"}
     picked = funnel.emoji in COMMON_EMOJI
-    initial = {
+    return {
         "name": funnel.name,
         "emoji": funnel.emoji if picked else "",
         "emoji_typed": "" if picked else funnel.emoji,
@@ -75,16 +91,6 @@ def funnel_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "rollover": funnel.rollover,
         "rollover_cap": funnel.rollover_cap,
     }
-    return form_flow(
-        request,
-        form_class=FunnelForm,
-        initial=initial,
-        save=lambda form: services.funnel_update(
-            user=request.user, funnel=funnel, **form.service_fields()
-        ),
-        done="funnels:funnel-list",
-        page=lambda form, status: _form_page(request, form, funnel, status=status),
-    )
 
 
 @require_POST

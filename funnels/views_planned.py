@@ -35,22 +35,25 @@ def _form_page(
 @member_required
 def planned_create(request: HttpRequest) -> HttpResponse:
     """Plan a spending (the funnels page's form posts here; errors show on a page of its own)."""
-    return form_flow(
-        request,
-        form_class=functools.partial(PlannedForm, user=request.user),
-        initial=None,
-        save=lambda form: planned.planned_create(user=request.user, **form.service_fields()),
-        done=PLANNED_SECTION,
-        page=lambda form, status: _form_page(request, form, None, status=status),
-    )
+    return _plan_form(request, None)
 
 
 @require_http_methods(["GET", "POST"])
 @member_required
 def planned_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Change a plan's funnel, amount, day, note or repeat."""
-    plan = planned.plan_visible_to(user=request.user, pk=pk)
-    initial = {
+    return _plan_form(request, planned.plan_visible_to(user=request.user, pk=pk))
+
+
+def _plan_form(request: HttpRequest, plan: PlannedSpending | None) -> HttpResponse:
+    """The form of a new plan (`plan` None) or of one to change."""
+
+    def save(form: PlannedForm) -> PlannedSpending:
+        if plan is None:
+            return planned.planned_create(user=request.user, **form.service_fields())
+        return planned.planned_update(user=request.user, plan=plan, **form.service_fields())
+
+    initial = None if plan is None else {
         "funnel": plan.funnel_id, "amount": plan.amount, "date": plan.date,
         "note": plan.note, "repeat": plan.repeat,
     }  # fmt: skip
@@ -58,9 +61,7 @@ def planned_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         request,
         form_class=functools.partial(PlannedForm, user=request.user),
         initial=initial,
-        save=lambda form: planned.planned_update(
-            user=request.user, plan=plan, **form.service_fields()
-        ),
+        save=save,
         done=PLANNED_SECTION,
         page=lambda form, status: _form_page(request, form, plan, status=status),
     )

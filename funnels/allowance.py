@@ -18,6 +18,10 @@ from accounts.models import AllowanceMode
 from funnels.models import Repeat, Rollover
 
 ZERO = Decimal("0.00")
+# The days a budget can be about: input outside them is refused (nobody budgets in year 1, and
+# local-time arithmetic near datetime.min/max would overflow).
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_DATE = date(2999, 12, 31)
 
 
 def _add_months(day: date, months: int) -> date:

@@ -7,7 +7,6 @@ Whatever a member cannot see answers 404.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -30,10 +29,10 @@ from budget.api import (
     StrictCharField,
 )
 from funnels import income as services
-from funnels.allowance import local_midnight
 from funnels.api import SpendingCursorPagination, sync_time
 from funnels.api_common import create_or_replay, create_schema, created_response, validated
 from funnels.models import TOMBSTONE_RETENTION, Income, IncomeTombstone
+from funnels.selectors import filter_member_and_days
 from funnels.serializers import (
     AmountInField,
     DatesFilterSerializer,
@@ -148,13 +147,11 @@ class IncomeListView(GenericAPIView):
         params = validated(
             IncomeFilterSerializer(data=request.query_params, context={"request": request})
         )
-        tz = request.user.household.tzinfo
-        incomes = self.get_queryset()
-        if "since" in params:
-            incomes = incomes.filter(received_at__gte=local_midnight(params["since"], tz))
-        if "until" in params:
-            end = local_midnight(params["until"] + timedelta(days=1), tz)
-            incomes = incomes.filter(received_at__lt=end)
+        incomes = filter_member_and_days(
+            self.get_queryset(), author="received_by", at="received_at", member="",
+            since=params.get("since"), until=params.get("until"),
+            tz=request.user.household.tzinfo,
+        )  # fmt: skip
         if "updated_since" in params:
             incomes = incomes.filter(updated_at__gte=params["updated_since"])
         page = self.paginate_queryset(incomes)

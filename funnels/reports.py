@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from funnels import allowance
 from funnels.fields import MoneyField
 from funnels.models import Funnel, Income, Spending
-from funnels.selectors import FORMER_MEMBERS, spendings_visible_to
+from funnels.selectors import filter_member_and_days, spendings_visible_to
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -330,19 +330,12 @@ def _history_querysets(
     spendings = spendings_visible_to(
         user=user, funnel=funnel, member=member, since=since, until=until
     ).select_related(None)
-    tz = user.household.tzinfo
-    incomes = Income.objects.visible_to(user)
+    incomes = filter_member_and_days(
+        Income.objects.visible_to(user), author="received_by", at="received_at", member=member,
+        since=since, until=until, tz=user.household.tzinfo,
+    )  # fmt: skip
     if funnel is not None:
         incomes = incomes.none()
-    if member == FORMER_MEMBERS:
-        incomes = incomes.filter(received_by__isnull=True)
-    elif member:
-        incomes = incomes.filter(received_by__username=member)
-    if since is not None:
-        incomes = incomes.filter(received_at__gte=allowance.local_midnight(since, tz))
-    if until is not None:
-        end = allowance.local_midnight(until + timedelta(days=1), tz)
-        incomes = incomes.filter(received_at__lt=end)
     if kind == INCOME:
         spendings = spendings.none()
     elif kind == SPENDING:

@@ -27,13 +27,10 @@ from budget.api import (
     StrictIntegerField,
     StrictUUIDField,
 )
+from funnels.allowance import EARLIEST_DATE, LATEST_DATE
 from funnels.fields import MONEY_PATTERN, POSITIVE_MONEY_PATTERN, to_money
 from funnels.models import Funnel, Rollover
 
-# Dates outside this range are refused as input: nobody budgets in year 1, and local-time
-# arithmetic near datetime.min/max would overflow.
-EARLIEST_DATE = date(2000, 1, 1)
-LATEST_DATE = date(2999, 12, 31)
 MAX_POSITION = 2**31 - 1
 # What the schema says of those limits: a year 2000-2999 (the format says the rest).
 DATE_PATTERN = r"^2[0-9]{3}-[0-9]{2}-[0-9]{2}$"

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.web import household_time, member_required
 from funnels import planned
+from funnels.allowance import EARLIEST_DATE, LATEST_DATE
 from funnels.forms import PlannedForm
 from funnels.models import PlannedSpending
 from funnels.templatetags.money import money
@@ -83,7 +84,7 @@ def _occurrence_day(request: HttpRequest) -> date | None:
         day = date.fromisoformat(request.POST.get("date", ""))
     except ValueError:
         return None
-    return day if 2000 <= day.year <= 2999 else None
+    return day if EARLIEST_DATE <= day <= LATEST_DATE else None
 
 
 def _occurrence_action(request: HttpRequest, pk: uuid.UUID, *, paid: bool) -> HttpResponse:

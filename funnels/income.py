@@ -115,6 +115,19 @@ def income_create_idempotent(
     return existing, False
 
 
+def income_save_staff(*, income: Income) -> Income:
+    """Save income as staff entered or changed it in the admin, with the rules of income_create
+    and income_update: the amount as money, source and note trimmed, the model's checks. Its
+    household, author and sharing are chosen when it is added and stay after (read-only in the
+    admin), so nobody gains or loses sight of it."""
+    income.amount = to_money(income.amount)
+    income.source = _clean_text(income.source)
+    income.note = _clean_text(income.note)
+    income.full_clean(validate_unique=False)
+    income.save()
+    return income
+
+
 _INCOME_FIELDS = {"amount", "received_at", "source", "note", "shared"}
 
 

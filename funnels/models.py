@@ -384,6 +384,13 @@ class Income(models.Model):
 
     def clean(self) -> None:
         validate_amount(self.amount)
+        # A loaded object on the services' paths: this costs no query there.
+        if (
+            self.received_by_id is not None
+            and self.household_id is not None
+            and self.received_by.household_id != self.household_id
+        ):
+            raise ValidationError({"received_by": "Who recorded it is a member of its household."})
         if not self.shared and self.received_by_id is None:
             raise ValidationError(
                 {"shared": "Income of a former member stays shared: nobody else could see it."}

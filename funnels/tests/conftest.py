@@ -1,4 +1,5 @@
-"""Fixtures of the browser tests: a real Chromium through Playwright, against live_server."""
+"""Fixtures of the funnels tests: for the browser tests a real Chromium through Playwright,
+against live_server; for the planned-spending tests their frozen moment."""
 
 from __future__ import annotations
 
@@ -6,8 +7,11 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.test import Client
+
+from funnels.tests.planned_helpers import NOW
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -97,3 +101,10 @@ def signed_in_page(new_page, live_server) -> Callable[..., object]:
         return new_page(cookies=[cookie], **context_options)
 
     return open_page
+
+
+@pytest.fixture
+def planned_clock() -> Iterator[None]:
+    """The planned-spending tests' frozen moment (planned_helpers.NOW), the clock not ticking."""
+    with time_machine.travel(NOW, tick=False):
+        yield

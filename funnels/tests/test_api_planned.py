@@ -7,20 +7,13 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-import time_machine
 
 from funnels import planned
 from funnels.models import Funnel, PlannedOccurrence, PlannedSpending, Spending
-from funnels.tests.planned_helpers import NOW, plain_food
+from funnels.tests.planned_helpers import plain_food
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("planned_clock")]
 D = Decimal
-
-
-@pytest.fixture(autouse=True)
-def _clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ import pytest
 
 from funnels import planned
 from funnels.models import Funnel, PlannedOccurrence, PlannedSpending, Spending
-from funnels.tests.planned_helpers import plain_food
+from funnels.tests.planned_helpers import NOW, plain_food
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("planned_clock")]
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen(NOW)]
 D = Decimal
 
 

@@ -13,7 +13,7 @@ from funnels.models import PlannedOccurrence, PlannedSpending, Spending
 from funnels.templatetags.planned import due_on, ordinal
 from funnels.tests.planned_helpers import NOW, plain_food
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("planned_clock")]
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen(NOW)]
 D = Decimal
 
 

@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 
 from budget.api import ErrorSerializer, Gone
 from funnels import selectors, services
-from funnels.api_common import create_or_replay, create_schema, created_response, validated
+from funnels.api_common import ClientIdCreate, validated
 from funnels.models import TOMBSTONE_RETENTION
 from funnels.serializers import (
     DeletedFilterSerializer,
@@ -193,6 +193,17 @@ class SpendingCursorPagination(CursorPagination):
         return paginated
 
 
+SPENDING_CREATE = ClientIdCreate(
+    input=SpendingInputSerializer,
+    output=SpendingSerializer,
+    create=services.spending_create,
+    create_idempotent=services.spending_create_idempotent,
+    id_name="spending_id",
+    conflict=services.SpendingIdConflict,
+    taken="The id is taken by other data or was deleted.",
+)
+
+
 class SpendingListView(GenericAPIView):
     pagination_class = SpendingCursorPagination
     serializer_class = SpendingSerializer
@@ -211,24 +222,10 @@ class SpendingListView(GenericAPIView):
         page = self.paginate_queryset(spendings)
         return self.get_paginated_response(SpendingSerializer(page, many=True).data)
 
-    @create_schema(
-        request=SpendingInputSerializer,
-        response=SpendingSerializer,
-        summary="Record a spending",
-        taken="The id is taken by other data or was deleted.",
-    )
+    @SPENDING_CREATE.schema(summary="Record a spending")
     def post(self, request: Request) -> Response:
         """Record a spending; with a client-chosen `id` a retry is safe (200, nothing new)."""
-        data = validated(SpendingInputSerializer(data=request.data, context={"request": request}))
-        spending, created = create_or_replay(
-            data,
-            create=services.spending_create,
-            create_idempotent=services.spending_create_idempotent,
-            id_name="spending_id",
-            conflict=services.SpendingIdConflict,
-            user=request.user,
-        )
-        return created_response(SpendingSerializer(spending), created=created)
+        return SPENDING_CREATE.respond(request)
 
 
 class SpendingDetailView(APIView):

@@ -4,10 +4,12 @@ create with an optional client-chosen id (docs/rules.md §5.4: same body 200, ot
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from budget.api import Conflict, ErrorSerializer
@@ -26,40 +28,46 @@ def created_response(serializer: serializers.Serializer, *, created: bool) -> Re
     )
 
 
-def create_schema(
-    *, request: type[serializers.Serializer], response: type[serializers.Serializer],
-    summary: str, taken: str,
-) -> Callable[[Any], Any]:  # fmt: skip
-    """The schema of a create with an optional client-chosen id; `taken` says when it is a 409."""
-    return extend_schema(
-        request=request,
-        responses={
-            201: response,
-            200: OpenApiResponse(
-                response, description="A repeat of an earlier create: nothing new."
-            ),
-            409: OpenApiResponse(ErrorSerializer, description=taken),
-        },
-        summary=summary,
-    )
+@dataclass(frozen=True)
+class ClientIdCreate:
+    """How a list view's POST creates: `input` parsed, then `create`; or, with a client-chosen
+    `id` in the body, `create_idempotent` (that id passed as `id_name`), whose `conflict` is a
+    409 that `taken` describes. The answer is `output`: 201, or 200 for a repeat."""
 
+    input: type[serializers.Serializer]
+    output: type[serializers.Serializer]
+    create: Callable[..., Any]
+    create_idempotent: Callable[..., tuple[Any, bool]]
+    id_name: str
+    conflict: type[Exception]
+    taken: str
 
-def create_or_replay[T](
-    data: dict[str, Any],
-    *,
-    create: Callable[..., T],
-    create_idempotent: Callable[..., tuple[T, bool]],
-    id_name: str,
-    conflict: type[Exception],
-    **fields: Any,
-) -> tuple[T, bool]:
-    """(object, created) from the create service, or with an `id` in `data` from its idempotent
-    twin (passed as `id_name`), whose conflict is a 409. `data` holds the service's other
-    arguments (those left out take the service's defaults), `fields` the rest (the user)."""
-    arguments = {name: value for name, value in data.items() if name != "id"} | fields
-    if "id" not in data:
-        return create(**arguments), True
-    try:
-        return create_idempotent(**{id_name: data["id"]}, **arguments)
-    except conflict as exc:
-        raise Conflict(str(exc)) from None
+    def schema(self, *, summary: str) -> Callable[[Any], Any]:
+        """The POST's schema: its body, its three answers (201, 200, 409) and `summary`."""
+        return extend_schema(
+            request=self.input,
+            responses={
+                201: self.output,
+                200: OpenApiResponse(
+                    self.output, description="A repeat of an earlier create: nothing new."
+                ),
+                409: OpenApiResponse(ErrorSerializer, description=self.taken),
+            },
+            summary=summary,
+        )
+
+    def respond(self, request: Request) -> Response:
+        """Create what the body describes, by the member; the fields the body leaves out take
+        the services' defaults."""
+        data = validated(self.input(data=request.data, context={"request": request}))
+        arguments = {name: value for name, value in data.items() if name != "id"}
+        if "id" not in data:
+            created_object, created = self.create(user=request.user, **arguments), True
+        else:
+            try:
+                created_object, created = self.create_idempotent(
+                    user=request.user, **{self.id_name: data["id"]}, **arguments
+                )
+            except self.conflict as exc:
+                raise Conflict(str(exc)) from None
+        return created_response(self.output(created_object), created=created)

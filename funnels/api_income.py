@@ -30,7 +30,7 @@ from budget.api import (
 )
 from funnels import income as services
 from funnels.api import SpendingCursorPagination, sync_time
-from funnels.api_common import create_or_replay, create_schema, created_response, validated
+from funnels.api_common import ClientIdCreate, validated
 from funnels.models import TOMBSTONE_RETENTION, Income, IncomeTombstone
 from funnels.selectors import filter_member_and_days
 from funnels.serializers import (
@@ -130,6 +130,17 @@ def _visible_income(user: Any, pk: UUID) -> Income:
     return get_object_or_404(Income.objects.visible_to(user).select_related("received_by"), pk=pk)
 
 
+INCOME_CREATE = ClientIdCreate(
+    input=IncomeInputSerializer,
+    output=IncomeSerializer,
+    create=services.income_create,
+    create_idempotent=services.income_create_idempotent,
+    id_name="income_id",
+    conflict=services.IncomeIdConflict,
+    taken="The id is taken by other data or was deleted.",
+)
+
+
 class IncomeListView(GenericAPIView):
     pagination_class = IncomeCursorPagination
     serializer_class = IncomeSerializer
@@ -157,24 +168,10 @@ class IncomeListView(GenericAPIView):
         page = self.paginate_queryset(incomes)
         return self.get_paginated_response(IncomeSerializer(page, many=True).data)
 
-    @create_schema(
-        request=IncomeInputSerializer,
-        response=IncomeSerializer,
-        summary="Record income",
-        taken="The id is taken by other data or was deleted.",
-    )
+    @INCOME_CREATE.schema(summary="Record income")
     def post(self, request: Request) -> Response:
         """Record income; with a client-chosen `id` a retry is safe (200, nothing new)."""
-        data = validated(IncomeInputSerializer(data=request.data, context={"request": request}))
-        income, created = create_or_replay(
-            data,
-            create=services.income_create,
-            create_idempotent=services.income_create_idempotent,
-            id_name="income_id",
-            conflict=services.IncomeIdConflict,
-            user=request.user,
-        )
-        return created_response(IncomeSerializer(income), created=created)
+        return INCOME_CREATE.respond(request)
 
 
 class IncomeDetailView(APIView):

@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 
 from budget.api import PLAIN_TEXT, Conflict, ErrorSerializer
 from funnels import planned as services
-from funnels.api_common import create_or_replay, create_schema, created_response, validated
+from funnels.api_common import ClientIdCreate, created_response, validated
 from funnels.models import PlannedOccurrence, PlannedSpending, Repeat
 from funnels.serializers import (
     AmountInField,
@@ -99,6 +99,17 @@ class OccurrenceSerializer(serializers.Serializer):
 # --- views -----------------------------------------------------------------------------------
 
 
+PLAN_CREATE = ClientIdCreate(
+    input=PlannedInputSerializer,
+    output=PlannedSerializer,
+    create=services.planned_create,
+    create_idempotent=services.planned_create_idempotent,
+    id_name="plan_id",
+    conflict=services.PlannedIdConflict,
+    taken="The id is taken by another plan or other values.",
+)
+
+
 class PlannedListView(APIView):
     @extend_schema(responses=PlannedSerializer(many=True), summary="List planned spendings")
     def get(self, request: Request) -> Response:
@@ -106,24 +117,10 @@ class PlannedListView(APIView):
         plans = services.plans_visible_to(user=request.user)
         return Response(PlannedSerializer(plans, many=True).data)
 
-    @create_schema(
-        request=PlannedInputSerializer,
-        response=PlannedSerializer,
-        summary="Plan a spending",
-        taken="The id is taken by another plan or other values.",
-    )
+    @PLAN_CREATE.schema(summary="Plan a spending")
     def post(self, request: Request) -> Response:
         """Plan a spending; with a client-chosen `id` a retry is safe (200, nothing new)."""
-        data = validated(PlannedInputSerializer(data=request.data, context={"request": request}))
-        plan, created = create_or_replay(
-            data,
-            create=services.planned_create,
-            create_idempotent=services.planned_create_idempotent,
-            id_name="plan_id",
-            conflict=services.PlannedIdConflict,
-            user=request.user,
-        )
-        return created_response(PlannedSerializer(plan), created=created)
+        return PLAN_CREATE.respond(request)
 
 
 class PlannedDetailView(APIView):

@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 
 from budget.api import ErrorSerializer, Gone
 from funnels import selectors, services
-from funnels.api_common import ClientIdCreate, validated
+from funnels.api_common import ClientIdCreate, EntryDetailView, detail_schema, validated
 from funnels.models import TOMBSTONE_RETENTION
 from funnels.serializers import (
     DeletedFilterSerializer,
@@ -228,33 +228,19 @@ class SpendingListView(GenericAPIView):
         return SPENDING_CREATE.respond(request)
 
 
-class SpendingDetailView(APIView):
-    @extend_schema(responses=SpendingSerializer, summary="Get a spending")
-    def get(self, request: Request, pk: UUID) -> Response:
-        """One spending."""
-        spending = selectors.spending_visible_to(user=request.user, pk=pk)
-        return Response(SpendingSerializer(spending).data)
-
-    @extend_schema(
-        request=SpendingUpdateSerializer(partial=True),
-        responses=SpendingSerializer,
-        summary="Change a spending",
-    )
-    def patch(self, request: Request, pk: UUID) -> Response:
-        """Change the amount, funnel, time or note of a spending."""
-        spending = selectors.spending_visible_to(user=request.user, pk=pk)
-        changes = validated(
-            SpendingUpdateSerializer(data=request.data, partial=True, context={"request": request})
-        )
-        spending = services.spending_update(user=request.user, spending=spending, **changes)
-        return Response(SpendingSerializer(spending).data)
-
-    @extend_schema(responses={204: None}, summary="Delete a spending")
-    def delete(self, request: Request, pk: UUID) -> Response:
-        """Delete a spending; syncing clients learn of it from spendings/deleted/."""
-        spending = selectors.spending_visible_to(user=request.user, pk=pk)
-        services.spending_delete(user=request.user, spending=spending)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+@detail_schema(
+    thing="a spending",
+    one="One spending.",
+    change="Change the amount, funnel, time or note of a spending.",
+    delete="Delete a spending; syncing clients learn of it from spendings/deleted/.",
+)
+class SpendingDetailView(EntryDetailView):
+    output = SpendingSerializer
+    update_input = SpendingUpdateSerializer
+    entry_name = "spending"
+    lookup = staticmethod(selectors.spending_visible_to)
+    update = staticmethod(services.spending_update)
+    remove = staticmethod(services.spending_delete)
 
 
 class DeletedSpendingsResponse(serializers.Serializer):

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
+from uuid import UUID
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from budget.api import Conflict, ErrorSerializer
 
@@ -71,3 +73,58 @@ class ClientIdCreate:
             except self.conflict as exc:
                 raise Conflict(str(exc)) from None
         return created_response(self.output(created_object), created=created)
+
+
+class EntryDetailView(APIView):
+    """Read, change and delete one spending, plan or income the member sees (any other: 404).
+
+    A subclass names its serializers, its `lookup(user=, pk=)` and its `update` and `remove`
+    services, which take the object as `entry_name`; detail_schema describes it. The methods
+    have no docstrings: the subclass's schema says what each does.
+    """
+
+    output: ClassVar[type[serializers.Serializer]]
+    update_input: ClassVar[type[serializers.Serializer]]
+    entry_name: ClassVar[str]
+    lookup: ClassVar[Callable[..., Any]]
+    update: ClassVar[Callable[..., Any]]
+    remove: ClassVar[Callable[..., None]]
+
+    def get(self, request: Request, pk: UUID) -> Response:
+        return Response(self.output(self.lookup(user=request.user, pk=pk)).data)
+
+    def patch(self, request: Request, pk: UUID) -> Response:
+        entry = self.lookup(user=request.user, pk=pk)
+        changes = validated(
+            self.update_input(data=request.data, partial=True, context={"request": request})
+        )
+        entry = self.update(user=request.user, **{self.entry_name: entry}, **changes)
+        return Response(self.output(entry).data)
+
+    def delete(self, request: Request, pk: UUID) -> Response:
+        entry = self.lookup(user=request.user, pk=pk)
+        self.remove(user=request.user, **{self.entry_name: entry})
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def detail_schema[V: type[EntryDetailView]](
+    *, thing: str, one: str, change: str, delete: str
+) -> Callable[[V], V]:
+    """The schema of an EntryDetailView: summaries "Get/Change/Delete `thing`", descriptions
+    `one`, `change` and `delete`."""
+
+    def describe(view: V) -> V:
+        return extend_schema_view(
+            get=extend_schema(responses=view.output, summary=f"Get {thing}", description=one),
+            patch=extend_schema(
+                request=view.update_input(partial=True),
+                responses=view.output,
+                summary=f"Change {thing}",
+                description=change,
+            ),
+            delete=extend_schema(
+                responses={204: None}, summary=f"Delete {thing}", description=delete
+            ),
+        )(view)
+
+    return describe

@@ -8,13 +8,11 @@ Whatever a member cannot see answers 404.
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from django.core.validators import RegexValidator
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -30,7 +28,7 @@ from budget.api import (
 )
 from funnels import income as services
 from funnels.api import SpendingCursorPagination, sync_time
-from funnels.api_common import ClientIdCreate, validated
+from funnels.api_common import ClientIdCreate, EntryDetailView, detail_schema, validated
 from funnels.models import TOMBSTONE_RETENTION, Income, IncomeTombstone
 from funnels.selectors import filter_member_and_days
 from funnels.serializers import (
@@ -126,10 +124,6 @@ class IncomeCursorPagination(SpendingCursorPagination):
     ordering = ("-received_at", "-created_at")
 
 
-def _visible_income(user: Any, pk: UUID) -> Income:
-    return get_object_or_404(Income.objects.visible_to(user).select_related("received_by"), pk=pk)
-
-
 INCOME_CREATE = ClientIdCreate(
     input=IncomeInputSerializer,
     output=IncomeSerializer,
@@ -174,31 +168,19 @@ class IncomeListView(GenericAPIView):
         return INCOME_CREATE.respond(request)
 
 
-class IncomeDetailView(APIView):
-    @extend_schema(responses=IncomeSerializer, summary="Get income")
-    def get(self, request: Request, pk: UUID) -> Response:
-        """One income."""
-        return Response(IncomeSerializer(_visible_income(request.user, pk)).data)
-
-    @extend_schema(
-        request=IncomeUpdateSerializer(partial=True),
-        responses=IncomeSerializer,
-        summary="Change income",
-    )
-    def patch(self, request: Request, pk: UUID) -> Response:
-        """Change the amount, time, source, note or sharing (only its author makes it private)."""
-        income = _visible_income(request.user, pk)
-        changes = validated(
-            IncomeUpdateSerializer(data=request.data, partial=True, context={"request": request})
-        )
-        income = services.income_update(user=request.user, income=income, **changes)
-        return Response(IncomeSerializer(income).data)
-
-    @extend_schema(responses={204: None}, summary="Delete income")
-    def delete(self, request: Request, pk: UUID) -> Response:
-        """Delete income; syncing clients learn of it from incomes/deleted/."""
-        services.income_delete(user=request.user, income=_visible_income(request.user, pk))
-        return Response(status=status.HTTP_204_NO_CONTENT)
+@detail_schema(
+    thing="income",
+    one="One income.",
+    change="Change the amount, time, source, note or sharing (only its author makes it private).",
+    delete="Delete income; syncing clients learn of it from incomes/deleted/.",
+)
+class IncomeDetailView(EntryDetailView):
+    output = IncomeSerializer
+    update_input = IncomeUpdateSerializer
+    entry_name = "income"
+    lookup = staticmethod(services.income_visible_to)
+    update = staticmethod(services.income_update)
+    remove = staticmethod(services.income_delete)
 
 
 class DeletedIncomeListView(APIView):

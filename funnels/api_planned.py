@@ -20,7 +20,13 @@ from rest_framework.views import APIView
 
 from budget.api import PLAIN_TEXT, Conflict, ErrorSerializer
 from funnels import planned as services
-from funnels.api_common import ClientIdCreate, created_response, validated
+from funnels.api_common import (
+    ClientIdCreate,
+    EntryDetailView,
+    created_response,
+    detail_schema,
+    validated,
+)
 from funnels.models import PlannedOccurrence, PlannedSpending, Repeat
 from funnels.serializers import (
     AmountInField,
@@ -123,34 +129,19 @@ class PlannedListView(APIView):
         return PLAN_CREATE.respond(request)
 
 
-class PlannedDetailView(APIView):
-    @extend_schema(responses=PlannedSerializer, summary="Get a planned spending")
-    def get(self, request: Request, pk: UUID) -> Response:
-        """One plan."""
-        return Response(PlannedSerializer(services.plan_visible_to(user=request.user, pk=pk)).data)
-
-    @extend_schema(
-        request=PlannedUpdateSerializer(partial=True),
-        responses={
-            200: PlannedSerializer,
-        },
-        summary="Change a planned spending",
-    )
-    def patch(self, request: Request, pk: UUID) -> Response:
-        """Change the funnel, amount, date, note or repeat; done occurrences stay done."""
-        plan = services.plan_visible_to(user=request.user, pk=pk)
-        changes = validated(
-            PlannedUpdateSerializer(data=request.data, partial=True, context={"request": request})
-        )
-        plan = services.planned_update(user=request.user, plan=plan, **changes)
-        return Response(PlannedSerializer(plan).data)
-
-    @extend_schema(responses={204: None}, summary="Delete a planned spending")
-    def delete(self, request: Request, pk: UUID) -> Response:
-        """Delete a plan; the spendings it already became stay."""
-        plan = services.plan_visible_to(user=request.user, pk=pk)
-        services.planned_delete(user=request.user, plan=plan)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+@detail_schema(
+    thing="a planned spending",
+    one="One plan.",
+    change="Change the funnel, amount, date, note or repeat; done occurrences stay done.",
+    delete="Delete a plan; the spendings it already became stay.",
+)
+class PlannedDetailView(EntryDetailView):
+    output = PlannedSerializer
+    update_input = PlannedUpdateSerializer
+    entry_name = "plan"
+    lookup = staticmethod(services.plan_visible_to)
+    update = staticmethod(services.planned_update)
+    remove = staticmethod(services.planned_delete)
 
 
 def _plan_and_date(request: Request, pk: UUID) -> tuple[PlannedSpending, date]:

@@ -1,6 +1,7 @@
-"""Writes to income (docs/rules.md §8.1): record, change, delete with a tombstone, retry safely.
+"""Writes to income (docs/rules.md §8.1): record, change, delete with a tombstone, retry safely;
+and the look-up of one income a member sees.
 
-Callers pass income they looked up with `Income.objects.visible_to`; each service checks again.
+Callers pass income they looked up with `income_visible_to`; each service checks again.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, QuerySet, When
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from funnels.fields import to_money
@@ -201,3 +203,8 @@ def incomes_author_left(*, user: User, household: Household) -> int:
     deleted = incomes_delete(incomes=mine.filter(shared=False))
     mine.filter(shared=True).update(received_by=None, updated_at=timezone.now())
     return deleted
+
+
+def income_visible_to(*, user: User, pk: uuid.UUID | str) -> Income:
+    """One income the member sees, with its author; Http404 for any other (or none)."""
+    return get_object_or_404(Income.objects.visible_to(user).select_related("received_by"), pk=pk)

@@ -7,7 +7,7 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,15 +15,9 @@ from accounts.web import household_time, member_required, safe_next
 from budget.forms import apply_errors
 from funnels import income as services
 from funnels.forms_income import IncomeEditForm, IncomeForm
-from funnels.models import Income
 from funnels.templatetags.money import money
 from funnels.views import _dashboard
 from funnels.views_forms import form_flow, posted_next
-
-
-def _visible_income(request: HttpRequest, pk: uuid.UUID) -> Income:
-    incomes = Income.objects.visible_to(request.user).select_related("received_by")
-    return get_object_or_404(incomes, pk=pk)
 
 
 @require_POST
@@ -52,7 +46,7 @@ def income_create(request: HttpRequest) -> HttpResponse:
 @household_time
 def income_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Change the amount, source, time, note or sharing of income."""
-    income = _visible_income(request, pk)
+    income = services.income_visible_to(user=request.user, pk=pk)
     initial = {
         "amount": income.amount,
         "source": income.source,
@@ -84,7 +78,7 @@ def income_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @household_time
 def income_delete(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Confirm, then delete income."""
-    income = _visible_income(request, pk)
+    income = services.income_visible_to(user=request.user, pk=pk)
     if request.method == "GET":
         return render(request, "funnels/income_delete.html", {"income": income})
     services.income_delete(user=request.user, income=income)

@@ -4,12 +4,15 @@ service and redirects, or shows the form again with the errors."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.utils import timezone
 
+from accounts.web import safe_next
 from budget.forms import form_save
 
 
@@ -32,6 +35,31 @@ def form_flow[F: forms.Form](
     return page(form, 422)
 
 
-def posted_next(request: HttpRequest) -> str:
-    """The page to go back to, as the form carries it on (checked where it is used)."""
-    return request.POST.get("next") or request.GET.get("next") or ""
+def history_edit_flow[F: forms.Form](
+    request: HttpRequest,
+    *,
+    form_class: Callable[..., F],
+    initial: dict[str, Any],
+    save: Callable[[F], object],
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """form_flow for an entry's edit page, reached from the history: once saved, back to the
+    safe `next` it came from (or the history); the page carries that `next` on."""
+    # Carried on as given; it is checked (safe_next) where it is followed.
+    context = context | {"next": request.POST.get("next") or request.GET.get("next") or ""}
+    return form_flow(
+        request,
+        form_class=form_class,
+        initial=initial,
+        save=save,
+        done=safe_next(request) or "funnels:spending-list",
+        page=lambda form, status: render(
+            request, template, context | {"form": form}, status=status
+        ),
+    )
+
+
+def local_input(moment: datetime) -> str:
+    """A time as a datetime-local field shows it, in the current (household) time zone."""
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")

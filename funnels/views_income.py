@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.web import household_time, member_required, safe_next
@@ -17,7 +16,7 @@ from funnels import income as services
 from funnels.forms_income import IncomeEditForm, IncomeForm
 from funnels.templatetags.money import money
 from funnels.views import _dashboard
-from funnels.views_forms import form_flow, posted_next
+from funnels.views_forms import history_edit_flow, local_input
 
 
 @require_POST
@@ -48,28 +47,18 @@ def income_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Change the amount, source, time, note or sharing of income."""
     income = services.income_visible_to(user=request.user, pk=pk)
     initial = {
-        "amount": income.amount,
-        "source": income.source,
-        "spent_at": timezone.localtime(income.received_at).strftime("%Y-%m-%dT%H:%M"),
-        "note": income.note,
-        "private": not income.shared,
-    }
-    context = {
-        "income": income,
-        "can_hide": income.received_by_id == request.user.pk,
-        "next": posted_next(request),
-    }
-    return form_flow(
+        "amount": income.amount, "source": income.source, "note": income.note,
+        "spent_at": local_input(income.received_at), "private": not income.shared,
+    }  # fmt: skip
+    return history_edit_flow(
         request,
         form_class=IncomeEditForm,
         initial=initial,
         save=lambda form: services.income_update(
             user=request.user, income=income, **form.service_fields()
         ),
-        done=safe_next(request) or "funnels:spending-list",
-        page=lambda form, status: render(
-            request, "funnels/income_edit.html", context | {"form": form}, status=status
-        ),
+        template="funnels/income_edit.html",
+        context={"income": income, "can_hide": income.received_by_id == request.user.pk},
     )
 
 

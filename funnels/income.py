@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from funnels.fields import to_money
-from funnels.models import TOMBSTONE_RETENTION, Income, IncomeTombstone
+from funnels.models import Income, IncomeTombstone
 
 if TYPE_CHECKING:
     from accounts.models import Household, User
@@ -187,8 +187,7 @@ def _tombstones_write(*, incomes: QuerySet[Income]) -> None:
 
 def income_tombstones_flush() -> int:
     """Forget income deletions older than TOMBSTONE_RETENTION."""
-    cutoff = timezone.now() - TOMBSTONE_RETENTION
-    return IncomeTombstone.objects.filter(deleted_at__lt=cutoff).delete()[0]
+    return IncomeTombstone.objects.flush_expired()
 
 
 @transaction.atomic

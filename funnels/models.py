@@ -258,6 +258,10 @@ class TombstoneQuerySet[T: models.Model](models.QuerySet[T]):
         """Deletions the member could have seen: shared ones and their own."""
         return self.filter(visible_to_q(user))
 
+    def flush_expired(self) -> int:
+        """Forget deletions older than TOMBSTONE_RETENTION; returns how many."""
+        return self.filter(deleted_at__lt=timezone.now() - TOMBSTONE_RETENTION).delete()[0]
+
     def record(self, deleted: models.QuerySet, **columns: str | models.Expression) -> None:
         """A tombstone, dated now, for each row of `deleted` (call it before they go);
         `columns` name where each tombstone field comes from (a field path or an expression)."""

@@ -18,7 +18,6 @@ from django.utils import timezone
 from budget.metrics import spending_created_counted
 from funnels.fields import to_money
 from funnels.models import (
-    TOMBSTONE_RETENTION,
     Funnel,
     PlannedSpending,
     Rollover,
@@ -332,8 +331,7 @@ def _tombstones_write(*, spendings: QuerySet[Spending]) -> None:
 
 def tombstones_flush() -> int:
     """Forget deletions older than TOMBSTONE_RETENTION (`manage.py flush_expired`)."""
-    cutoff = timezone.now() - TOMBSTONE_RETENTION
-    return SpendingTombstone.objects.filter(deleted_at__lt=cutoff).delete()[0]
+    return SpendingTombstone.objects.flush_expired()
 
 
 def spendings_author_left(*, user: User) -> int:

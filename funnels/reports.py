@@ -60,17 +60,24 @@ class FunnelShare:
         return max(self.spent - self.limit, ZERO)
 
 
-@dataclass(frozen=True)
-class DayFlow:
-    """Money out and in on one local day."""
+class MoneyInAndOut:
+    """What was spent and what came in; `balance` is their difference."""
 
-    day: date
     spent: Decimal
     income: Decimal
 
     @property
     def balance(self) -> Decimal:
         return self.income - self.spent
+
+
+@dataclass(frozen=True)
+class DayFlow(MoneyInAndOut):
+    """Money out and in on one local day."""
+
+    day: date
+    spent: Decimal
+    income: Decimal
 
     @property
     def iso(self) -> str:
@@ -84,7 +91,7 @@ class DayFlow:
 
 
 @dataclass(frozen=True)
-class PeriodSummary:
+class PeriodSummary(MoneyInAndOut):
     """What a member sees of a period: the figures of §8.2 and the series of the reports page."""
 
     period: allowance.Period
@@ -94,10 +101,6 @@ class PeriodSummary:
     count: int
     by_funnel: list[FunnelShare]
     by_day: list[DayFlow]
-
-    @property
-    def balance(self) -> Decimal:
-        return self.income - self.spent
 
     @property
     def remaining(self) -> Decimal:
@@ -303,17 +306,13 @@ INCOME = "income"
 
 
 @dataclass(frozen=True)
-class HistoryTotals:
+class HistoryTotals(MoneyInAndOut):
     """Sum and count of each type of what the history shows (all pages, not just this one)."""
 
     spent: Decimal
     spent_count: int
     income: Decimal
     income_count: int
-
-    @property
-    def balance(self) -> Decimal:
-        return self.income - self.spent
 
 
 def _history_querysets(

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from funnels.fields import to_money
 from funnels.models import Income, IncomeTombstone
+from funnels.services import id_holder
 
 if TYPE_CHECKING:
     from accounts.models import Household, User
@@ -98,13 +99,8 @@ def income_create_idempotent(
             )  # fmt: skip
         return income, True
     except IntegrityError:
-        existing = (
-            Income.objects.visible_to(user).select_related("received_by").filter(pk=income_id)
-        ).first()
-        if existing is None:
-            if not Income.objects.filter(pk=income_id).exists():
-                raise
-            raise IncomeIdConflict("This id is already taken; use a new id.") from None
+        visible = Income.objects.visible_to(user).select_related("received_by")
+        existing = id_holder(visible, income_id, IncomeIdConflict)
     same = (
         existing.amount == to_money(amount)
         and existing.source == _clean_text(source)

@@ -37,7 +37,7 @@ from funnels.models import (
     Repeat,
     Spending,
 )
-from funnels.services import ensure_visible, entry_changes, entry_new
+from funnels.services import ensure_visible, entry_changes, entry_new, id_holder
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -114,11 +114,7 @@ def planned_create_idempotent(
             )  # fmt: skip
         return plan, True
     except IntegrityError:
-        existing = PlannedSpending.objects.visible_to(user).filter(pk=plan_id).first()
-        if existing is None:
-            if not PlannedSpending.objects.filter(pk=plan_id).exists():
-                raise
-            raise PlannedIdConflict("This id is already taken; use a new id.") from None
+        existing = id_holder(PlannedSpending.objects.visible_to(user), plan_id, PlannedIdConflict)
     same = (
         existing.funnel_id == funnel.pk
         and existing.amount == to_money(amount)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
@@ -57,6 +57,18 @@ def entry_new[E: (Spending, PlannedSpending)](
     if entry_id is not None:
         entry.id = entry_id
     return entry
+
+
+def id_holder[M: models.Model](visible: QuerySet[M], pk: uuid.UUID, conflict: type[Exception]) -> M:
+    """Call it where a create under a client-chosen id failed with an IntegrityError: the row
+    holding that id when the member sees it (`visible`), else `conflict` (someone else's row:
+    it says only that the id is taken). No row at all: the error was another one, re-raised."""
+    existing = visible.filter(pk=pk).first()
+    if existing is None:
+        if not visible.model.objects.filter(pk=pk).exists():
+            raise  # the caller's IntegrityError: it was about something else
+        raise conflict("This id is already taken; use a new id.") from None
+    return existing
 
 
 def entry_changes(

@@ -153,7 +153,7 @@ class IncomeListView(GenericAPIView):
             IncomeFilterSerializer(data=request.query_params, context={"request": request})
         )
         incomes = filter_member_and_days(
-            self.get_queryset(), author="received_by", at="received_at", member="",
+            rows=self.get_queryset(), author="received_by", at="received_at", member="",
             since=params.get("since"), until=params.get("until"),
             tz=request.user.household.tzinfo,
         )  # fmt: skip

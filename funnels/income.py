@@ -100,7 +100,7 @@ def income_create_idempotent(
         return income, True
     except IntegrityError:
         visible = Income.objects.visible_to(user).select_related("received_by")
-        existing = id_holder(visible, income_id, IncomeIdConflict)
+        existing = id_holder(visible=visible, pk=income_id, conflict=IncomeIdConflict)
     same = (
         existing.amount == to_money(amount)
         and existing.source == _clean_text(source)

@@ -83,7 +83,7 @@ def planned_create(
 ) -> PlannedSpending:
     """Plan a spending from a funnel the member can see, once or repeating."""
     plan = entry_new(
-        PlannedSpending, user=user, funnel=funnel, amount=amount, note=note, entry_id=plan_id,
+        model=PlannedSpending, user=user, funnel=funnel, amount=amount, note=note, entry_id=plan_id,
         date=date, repeat=repeat,
     )  # fmt: skip
     plan.full_clean(validate_unique=False)
@@ -114,7 +114,9 @@ def planned_create_idempotent(
             )  # fmt: skip
         return plan, True
     except IntegrityError:
-        existing = id_holder(PlannedSpending.objects.visible_to(user), plan_id, PlannedIdConflict)
+        existing = id_holder(
+            visible=PlannedSpending.objects.visible_to(user), pk=plan_id, conflict=PlannedIdConflict
+        )
     same = (
         existing.funnel_id == funnel.pk
         and existing.amount == to_money(amount)
@@ -159,7 +161,7 @@ def planned_save_staff(*, plan: PlannedSpending) -> PlannedSpending:
 
 def planned_delete(*, user: User, plan: PlannedSpending) -> None:
     """Delete a plan; the spendings its occurrences became stay (they were really spent)."""
-    ensure_visible(user, plan.funnel)
+    ensure_visible(user=user, funnel=plan.funnel)
     plans_delete(plans=PlannedSpending.objects.filter(pk=plan.pk))
 
 
@@ -222,7 +224,7 @@ def _occurrence_done(
 def planned_paid(*, user: User, plan: PlannedSpending, on: date) -> tuple[PlannedOccurrence, bool]:
     """Record the occurrence due on `on` as a spending made now, by `user`: (occurrence,
     created). Tapped twice, the second does nothing; a skipped one raises OccurrenceConflict."""
-    ensure_visible(user, plan.funnel)
+    ensure_visible(user=user, funnel=plan.funnel)
     _check_due_on(plan, on)
     return _occurrence_done(
         plan=plan, on=on, status=OccurrenceStatus.PAID, spent_by=user, spent_at=None
@@ -232,7 +234,7 @@ def planned_paid(*, user: User, plan: PlannedSpending, on: date) -> tuple[Planne
 def planned_skip(*, user: User, plan: PlannedSpending, on: date) -> tuple[PlannedOccurrence, bool]:
     """Drop the occurrence due on `on` (no spending): (occurrence, created). One already
     recorded as a spending raises OccurrenceConflict (delete the spending instead)."""
-    ensure_visible(user, plan.funnel)
+    ensure_visible(user=user, funnel=plan.funnel)
     _check_due_on(plan, on)
     return _occurrence_done(
         plan=plan, on=on, status=OccurrenceStatus.SKIPPED, spent_by=None, spent_at=None
@@ -242,7 +244,7 @@ def planned_skip(*, user: User, plan: PlannedSpending, on: date) -> tuple[Planne
 def planned_unskip(*, user: User, plan: PlannedSpending, on: date) -> bool:
     """Take back a skip: the occurrence on `on` is set aside (and recorded on its day) again.
     Returns whether there was a skip to take back (a paid occurrence stays paid)."""
-    ensure_visible(user, plan.funnel)
+    ensure_visible(user=user, funnel=plan.funnel)
     deleted, _ = PlannedOccurrence.objects.filter(
         plan=plan, date=on, status=OccurrenceStatus.SKIPPED
     ).delete()

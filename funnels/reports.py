@@ -330,7 +330,7 @@ def _history_querysets(
         user=user, funnel=funnel, member=member, since=since, until=until
     ).select_related(None)
     incomes = filter_member_and_days(
-        Income.objects.visible_to(user), author="received_by", at="received_at", member=member,
+        rows=Income.objects.visible_to(user), author="received_by", at="received_at", member=member,
         since=since, until=until, tz=user.household.tzinfo,
     )  # fmt: skip
     if funnel is not None:

@@ -195,7 +195,7 @@ def spendings_visible_to(
     if funnel is not None:
         spendings = spendings.filter(funnel=funnel)
     spendings = filter_member_and_days(
-        spendings, author="created_by", at="spent_at", member=member, since=since, until=until,
+        rows=spendings, author="created_by", at="spent_at", member=member, since=since, until=until,
         tz=user.household.tzinfo,
     )  # fmt: skip
     if updated_since is not None:
@@ -204,7 +204,7 @@ def spendings_visible_to(
 
 
 def filter_member_and_days[R: QuerySet](
-    rows: R, *, author: str, at: str, member: str, since: date | None, until: date | None,
+    *, rows: R, author: str, at: str, member: str, since: date | None, until: date | None,
     tz: tzinfo,
 ) -> R:  # fmt: skip
     """Spendings or income of one member (`member` as in spendings_visible_to; the `author`

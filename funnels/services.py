@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 DEFAULT_FUNNELS = (("Food", "🍞", "#ffa500"), ("Misc", "🛍️", "#48d1cc"))
 
 
-def ensure_visible(user: User, funnel: Funnel) -> None:
+def ensure_visible(*, user: User, funnel: Funnel) -> None:
     """PermissionDenied unless the member sees the funnel (spendings' and plans' services)."""
     if not funnel.is_visible_to(user):
         # Callers look funnels up through visible_to; this guards against a wrong caller.
@@ -39,8 +39,8 @@ def ensure_visible(user: User, funnel: Funnel) -> None:
 
 
 def entry_new[E: (Spending, PlannedSpending)](
-    model: type[E],
     *,
+    model: type[E],
     user: User,
     funnel: Funnel,
     amount: Decimal | str,
@@ -50,7 +50,7 @@ def entry_new[E: (Spending, PlannedSpending)](
 ) -> E:
     """A new spending or plan (not saved) by `user` from a funnel they see: the amount as
     money, the note trimmed, under the client's `entry_id` when there is one."""
-    ensure_visible(user, funnel)
+    ensure_visible(user=user, funnel=funnel)
     entry = model(
         funnel=funnel, created_by=user, amount=to_money(amount), note=(note or "").strip(), **fields
     )
@@ -59,7 +59,9 @@ def entry_new[E: (Spending, PlannedSpending)](
     return entry
 
 
-def id_holder[M: models.Model](visible: QuerySet[M], pk: uuid.UUID, conflict: type[Exception]) -> M:
+def id_holder[M: models.Model](
+    *, visible: QuerySet[M], pk: uuid.UUID, conflict: type[Exception]
+) -> M:
     """Call it where a create under a client-chosen id failed with an IntegrityError: the row
     holding that id when the member sees it (`visible`), else `conflict` (someone else's row:
     it says only that the id is taken). No row at all: the error was another one, re-raised."""
@@ -77,12 +79,12 @@ def entry_changes(
     """The changes to a spending or plan of `funnel`, checked: only `allowed` fields (else a
     TypeError naming `service`), both funnels the member's, the amount as money, the note
     trimmed."""
-    ensure_visible(user, funnel)
+    ensure_visible(user=user, funnel=funnel)
     unknown = set(changes) - allowed
     if unknown:
         raise TypeError(f"{service} got unknown fields {sorted(unknown)}")
     if "funnel" in changes:
-        ensure_visible(user, changes["funnel"])  # type: ignore[arg-type]
+        ensure_visible(user=user, funnel=changes["funnel"])  # type: ignore[arg-type]
     if "amount" in changes:
         changes["amount"] = to_money(changes["amount"])  # type: ignore[arg-type]
     if "note" in changes:
@@ -158,7 +160,7 @@ def funnel_update(
     *, user: User, funnel: Funnel, shared: bool | None = None, **changes: object
 ) -> Funnel:
     """Change a funnel's name, emoji, colour, limit, position or whether it is shared."""
-    ensure_visible(user, funnel)
+    ensure_visible(user=user, funnel=funnel)
     unknown = set(changes) - _FUNNEL_FIELDS
     if unknown:
         raise TypeError(f"funnel_update got unknown fields {sorted(unknown)}")
@@ -186,9 +188,9 @@ def funnel_delete(*, user: User, funnel: Funnel, move_to: Funnel | None = None) 
 
     Returns how many spendings were deleted (0 when they were moved).
     """
-    ensure_visible(user, funnel)
+    ensure_visible(user=user, funnel=funnel)
     if move_to is not None:
-        ensure_visible(user, move_to)
+        ensure_visible(user=user, funnel=move_to)
         if move_to.pk == funnel.pk:
             raise ValidationError({"move_to": "Pick another funnel to move the spendings to."})
         if funnel.is_shared and not move_to.is_shared:
@@ -234,7 +236,7 @@ def spending_create(
 ) -> Spending:
     """Record money spent from a funnel the member can see."""
     spending = entry_new(
-        Spending, user=user, funnel=funnel, amount=amount, note=note, entry_id=spending_id,
+        model=Spending, user=user, funnel=funnel, amount=amount, note=note, entry_id=spending_id,
         spent_at=spent_at or timezone.now(),
     )  # fmt: skip
     spending = _spending_insert(spending, reused_id=spending_id is not None)
@@ -317,7 +319,7 @@ def spending_update(*, user: User, spending: Spending, **changes: object) -> Spe
 @transaction.atomic
 def spending_delete(*, user: User, spending: Spending) -> None:
     """Delete a spending the member can see, leaving a tombstone for syncing clients."""
-    ensure_visible(user, spending.funnel)
+    ensure_visible(user=user, funnel=spending.funnel)
     spendings_delete(spendings=Spending.objects.filter(pk=spending.pk))
 
 

@@ -13,16 +13,17 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.forms import EnrolCodeForm, LoginForm
+from accounts.forms import LoginForm
 from accounts.models import DeviceKind
 from accounts.services import (
+    SignIn,
     SignInFailed,
     TooManyAttempts,
     reenrolment_link_complete,
     reenrolment_link_open,
     sign_in,
 )
-from accounts.sessions import browser_sign_in, browser_sign_out, browser_signed_in_by_code
+from accounts.sessions import browser_sign_in, browser_sign_out, enrol_page
 from accounts.throttling import client_address
 from accounts.web import (
     KEPT_DRAFT_KEY,
@@ -82,19 +83,15 @@ def reenrol(request: HttpRequest, token: str) -> HttpResponse:
     enrolment = reenrolment_link_open(token=token)
     if enrolment is None:
         return render(request, "accounts/link_invalid.html", status=404)
-    form = EnrolCodeForm(request.POST or None)
-    signed_in = browser_signed_in_by_code(
-        request, form, functools.partial(reenrolment_link_complete, token=token)
-    )
-    if isinstance(signed_in, HttpResponse):
-        return signed_in
-    if signed_in is not None:
+
+    def welcome_back(signed_in: SignIn) -> HttpResponse:
         messages.success(request, "Your new authenticator is set up. The old one no longer works.")
         return redirect("funnels:dashboard")
-    status = 400 if form.errors else 200
-    return render(
+
+    return enrol_page(
         request,
-        "accounts/enrol.html",
-        {"enrolment": enrolment, "form": form, "title": "Set up your new authenticator"},
-        status=status,
+        enrolment=enrolment,
+        title="Set up your new authenticator",
+        confirm=functools.partial(reenrolment_link_complete, token=token),
+        on_signed_in=welcome_back,
     )

@@ -21,10 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.devices import device_session_current
-from accounts.forms import EnrolCodeForm
 from accounts.models import User
-from accounts.services import TooManyRegistrations
-from accounts.sessions import browser_signed_in_by_code
+from accounts.services import SignIn, TooManyRegistrations
+from accounts.sessions import enrol_page
 from accounts.throttling import client_address
 from accounts.web import (
     AuthenticatedHttpRequest,
@@ -86,26 +85,19 @@ def register_confirm(request: HttpRequest) -> HttpResponse:
     if enrolment is None:
         messages.warning(request, "That registration has expired (after 10 minutes). Start again.")
         return redirect("households:register")
-    form = EnrolCodeForm(request.POST or None)
-    signed_in = browser_signed_in_by_code(
-        request, form, functools.partial(services.registration_confirm, username=username)
-    )
-    if isinstance(signed_in, HttpResponse):
-        return signed_in
-    if signed_in is not None:
+
+    def recovery_codes_once(signed_in: SignIn) -> HttpResponse:
         request.session.pop(PENDING_REGISTRATION_KEY, None)
         # Shown in this answer only: the codes are never stored in plain text anywhere.
-        return render(
-            request,
-            "accounts/recovery_codes.html",
-            {"codes": signed_in.recovery_codes, "continue_url": reverse("households:welcome")},
-        )
-    status = 400 if form.errors else 200
-    return render(
+        context = {"codes": signed_in.recovery_codes, "continue_url": reverse("households:welcome")}
+        return render(request, "accounts/recovery_codes.html", context)
+
+    return enrol_page(
         request,
-        "accounts/enrol.html",
-        {"enrolment": enrolment, "form": form, "title": "Set up your authenticator"},
-        status=status,
+        enrolment=enrolment,
+        title="Set up your authenticator",
+        confirm=functools.partial(services.registration_confirm, username=username),
+        on_signed_in=recovery_codes_once,
     )
 
 

@@ -132,15 +132,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Household
-        fields = [
-            "id",
-            "name",
-            "currency",
-            "timezone",
-            "period_start_day",
-            "allowance_mode",
-            "members",
-        ]
+        fields = ["id", *Household.SETTINGS, "members"]
 
     @extend_schema_field(MemberSerializer(many=True))
     def get_members(self, household: Household) -> list[dict[str, Any]]:

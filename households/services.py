@@ -100,14 +100,11 @@ def household_join(*, user: User, household: Household) -> None:
     funnel_create_defaults(user=user)
 
 
-_HOUSEHOLD_FIELDS = {"name", "currency", "timezone", "period_start_day", "allowance_mode"}
-
-
 @transaction.atomic
 def household_update(*, user: User, **changes: object) -> Household:
     """Change the household's name, currency, time zone, period start day or allowance mode."""
     owner_ensure(user=user)
-    unknown = set(changes) - _HOUSEHOLD_FIELDS
+    unknown = set(changes).difference(Household.SETTINGS)
     if unknown:
         raise TypeError(f"household_update got unknown fields {sorted(unknown)}")
     household = Household.objects.select_for_update().get(pk=user.household_id)

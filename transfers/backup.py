@@ -87,13 +87,7 @@ def household_backup(*, user: User) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "version": VERSION,
-        "household": {
-            "name": household.name,
-            "currency": household.currency,
-            "timezone": household.timezone,
-            "period_start_day": household.period_start_day,
-            "allowance_mode": household.allowance_mode,
-        },
+        "household": household.settings_values(),
         "members": [
             {
                 "id": m.pk,

@@ -22,9 +22,8 @@ from rest_framework.views import APIView
 
 from accounts import services
 from accounts.models import DeviceKind
-from accounts.throttling import client_address
 from accounts.tokens import InvalidRefreshToken, token_logout, token_pair_issue, token_pair_rotate
-from accounts.web import user_agent
+from accounts.web import sign_in_client
 from budget.api import TOO_MANY_ATTEMPTS, StrictCharField, error_answer, validated
 
 # --- Serializers -------------------------------------------------------------------------------
@@ -82,9 +81,7 @@ class LoginView(AuthView):
             sign_in = services.sign_in(
                 username=data["username"],
                 code=data["code"],
-                address=client_address(request),
-                kind=DeviceKind.API,
-                user_agent=user_agent(request),
+                client=sign_in_client(request, kind=DeviceKind.API),
             )
         except services.SignInFailed:
             raise exceptions.AuthenticationFailed("That username and code do not match.") from None

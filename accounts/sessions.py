@@ -18,8 +18,7 @@ from accounts.forms import EnrolCodeForm
 from accounts.middleware import DEVICE_SESSION_KEY, SESSION_RENEWED_KEY
 from accounts.models import DeviceKind, DeviceSession, User
 from accounts.services import Enrolment, SignIn, TooManyAttempts
-from accounts.throttling import client_address
-from accounts.web import throttled_page, user_agent
+from accounts.web import sign_in_client, throttled_page
 from budget.forms import apply_errors
 
 
@@ -35,7 +34,7 @@ def browser_signed_in_by_code(
 ) -> SignIn | HttpResponse | None:
     """Confirm a posted authenticator code (registration or re-enrolment) for this browser.
 
-    `confirm` is the service, called with the code, address, kind and User-Agent. Returns what
+    `confirm` is the service, called with the code and the SignInClient. Returns what
     signed the browser in, the throttled page, or None: not posted, or the errors are now on
     the form.
     """
@@ -43,10 +42,7 @@ def browser_signed_in_by_code(
         return None
     try:
         signed_in = confirm(
-            code=form.cleaned_data["code"],
-            address=client_address(request),
-            kind=DeviceKind.WEB,
-            user_agent=user_agent(request),
+            code=form.cleaned_data["code"], client=sign_in_client(request, kind=DeviceKind.WEB)
         )
     except TooManyAttempts as throttled:
         return throttled_page(request, throttled)

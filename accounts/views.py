@@ -24,12 +24,11 @@ from accounts.services import (
     sign_in,
 )
 from accounts.sessions import browser_sign_in, browser_sign_out, enrol_page
-from accounts.throttling import client_address
 from accounts.web import (
     KEPT_DRAFT_KEY,
     SIGNED_OUT_ELSEWHERE_KEY,
     next_or_home,
-    user_agent,
+    sign_in_client,
 )
 
 LOGIN_FAILED = "That username and code do not match. Check both and try again."
@@ -51,9 +50,7 @@ def login(request: HttpRequest) -> HttpResponse:
             signed_in = sign_in(
                 username=form.cleaned_data["username"],
                 code=form.cleaned_data["code"],
-                address=client_address(request),
-                kind=DeviceKind.WEB,
-                user_agent=user_agent(request),
+                client=sign_in_client(request, kind=DeviceKind.WEB),
             )
         except TooManyAttempts as throttled:
             context["retry_after_minutes"] = max(1, round(throttled.retry_after / 60))

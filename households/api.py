@@ -25,7 +25,7 @@ from accounts.api import AuthView, CodeSerializer, TokenPairSerializer
 from accounts.models import AllowanceMode, DeviceKind, Household, Invite, User, validate_username
 from accounts.throttling import client_address
 from accounts.tokens import token_pair_issue
-from accounts.web import user_agent
+from accounts.web import sign_in_client
 from budget.api import (
     NAME_TEXT,
     PLAIN_TEXT,
@@ -104,9 +104,7 @@ class RegisterConfirmView(AuthView):
         sign_in = services.registration_confirm(
             username=data["username"],
             code=data["code"],
-            address=client_address(request),
-            kind=DeviceKind.API,
-            user_agent=user_agent(request),
+            client=sign_in_client(request, kind=DeviceKind.API),
         )
         body = {
             **token_pair_issue(device_session=sign_in.session),

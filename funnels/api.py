@@ -22,9 +22,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from budget.api import ErrorSerializer, Gone
+from budget.api import ErrorSerializer, Gone, validated
 from funnels import selectors, services
-from funnels.api_common import ClientIdCreate, EntryDetailView, detail_schema, validated
+from funnels.api_common import ClientIdCreate, EntryDetailView, detail_schema
 from funnels.models import TOMBSTONE_RETENTION
 from funnels.serializers import (
     DeletedFilterSerializer,

@@ -1,5 +1,5 @@
-"""What the API views of spendings, income and plans share: reading a body or query, and the
-create with an optional client-chosen id (docs/rules.md §5.4: same body 200, other body 409)."""
+"""What the API views of spendings, income and plans share: the create with an optional
+client-chosen id (docs/rules.md §5.4: same body 200, other body 409) and the detail view."""
 
 from __future__ import annotations
 
@@ -14,13 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from budget.api import Conflict, ErrorSerializer
-
-
-def validated(serializer: serializers.Serializer) -> dict[str, Any]:
-    """The serializer's validated data; a 400 when it is not valid."""
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
+from budget.api import Conflict, ErrorSerializer, validated
 
 
 def created_response(serializer: serializers.Serializer, *, created: bool) -> Response:

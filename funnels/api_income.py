@@ -25,10 +25,11 @@ from budget.api import (
     Gone,
     StrictBooleanField,
     StrictCharField,
+    validated,
 )
 from funnels import income as services
 from funnels.api import SpendingCursorPagination, sync_time
-from funnels.api_common import ClientIdCreate, EntryDetailView, detail_schema, validated
+from funnels.api_common import ClientIdCreate, EntryDetailView, detail_schema
 from funnels.models import TOMBSTONE_RETENTION, Income, IncomeTombstone
 from funnels.selectors import filter_member_and_days
 from funnels.serializers import (

@@ -18,14 +18,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from budget.api import PLAIN_TEXT, Conflict, ErrorSerializer
+from budget.api import PLAIN_TEXT, Conflict, ErrorSerializer, validated
 from funnels import planned as services
 from funnels.api_common import (
     ClientIdCreate,
     EntryDetailView,
     created_response,
     detail_schema,
-    validated,
 )
 from funnels.models import PlannedOccurrence, PlannedSpending, Repeat
 from funnels.serializers import (

@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from funnels.api_common import validated
+from budget.api import validated
 from funnels.reports import TREND_PERIODS, month_days, period_summary, period_trend
 from funnels.selectors import local_today
 from funnels.serializers import (

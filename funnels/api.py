@@ -13,7 +13,7 @@ from uuid import UUID
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
@@ -22,7 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from budget.api import ErrorSerializer, Gone, validated
+from budget.api import Gone, error_answer, validated
 from funnels import selectors, services
 from funnels.api_common import ClientIdCreate, EntryDetailView, detail_schema
 from funnels.models import TOMBSTONE_RETENTION
@@ -255,7 +255,7 @@ class DeletedSpendingListView(APIView):
         parameters=[DeletedFilterSerializer],
         responses={
             200: DeletedSpendingsResponse,
-            410: OpenApiResponse(ErrorSerializer, description="`since` is older than 90 days."),
+            410: error_answer("`since` is older than 90 days."),
         },
         summary="List deleted spendings (sync)",
     )

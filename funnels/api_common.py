@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from budget.api import Conflict, ErrorSerializer, validated
+from budget.api import Conflict, error_answer, validated
 
 
 def created_response(serializer: serializers.Serializer, *, created: bool) -> Response:
@@ -47,7 +47,7 @@ class ClientIdCreate:
                 200: OpenApiResponse(
                     self.output, description="A repeat of an earlier create: nothing new."
                 ),
-                409: OpenApiResponse(ErrorSerializer, description=self.taken),
+                409: error_answer(self.taken),
             },
             summary=summary,
         )

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.validators import RegexValidator
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
@@ -21,10 +21,10 @@ from rest_framework.views import APIView
 from budget.api import (
     NAME_PATTERN,
     PLAIN_TEXT,
-    ErrorSerializer,
     Gone,
     StrictBooleanField,
     StrictCharField,
+    error_answer,
     validated,
 )
 from funnels import income as services
@@ -189,7 +189,7 @@ class DeletedIncomeListView(APIView):
         parameters=[DeletedFilterSerializer],
         responses={
             200: DeletedIncomeResponse,
-            410: OpenApiResponse(ErrorSerializer, description="`since` is older than 90 days."),
+            410: error_answer("`since` is older than 90 days."),
         },
         summary="List deleted income (sync)",
     )

@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from budget.api import PLAIN_TEXT, Conflict, ErrorSerializer, validated
+from budget.api import PLAIN_TEXT, Conflict, error_answer, validated
 from funnels import planned as services
 from funnels.api_common import (
     ClientIdCreate,
@@ -173,9 +173,7 @@ def occurrence_schema(*, summary: str, already: str) -> Callable[[type], type]:
             responses={
                 201: OccurrenceSerializer,
                 200: OpenApiResponse(OccurrenceSerializer, description=already),
-                409: OpenApiResponse(
-                    ErrorSerializer, description="That occurrence was done the other way."
-                ),
+                409: error_answer("That occurrence was done the other way."),
             },
             summary=summary,
         )

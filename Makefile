@@ -40,9 +40,11 @@ lint: $(VENV)/.installed-dev
 
 test: lint suite
 
-# The whole suite alone (CI runs it again with the clock moved: FUNNELS_TEST_NOW, see conftest.py).
+# The whole suite alone, on every core (pytest-xdist; TEST_WORKERS=0 runs it in one process).
+# CI runs it again with the clock moved: FUNNELS_TEST_NOW, see conftest.py.
+TEST_WORKERS ?= auto
 suite: $(VENV)/.installed-dev
-	$(VENV)/bin/pytest --cov-fail-under=$(COVERAGE_MIN) $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --cov-fail-under=$(COVERAGE_MIN) $(PYTEST_ARGS)
 
 format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .

@@ -12,12 +12,8 @@ token (accounts.authentication.DeviceJWTAuthentication).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from drf_spectacular.utils import (
-    OpenApiResponse,
-    extend_schema,
-)
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -26,12 +22,9 @@ from rest_framework.views import APIView
 
 from accounts import services
 from accounts.models import DeviceKind
-from accounts.throttling import (
-    client_address,
-)
 from accounts.tokens import InvalidRefreshToken, token_logout, token_pair_issue, token_pair_rotate
-from accounts.web import user_agent
-from budget.api import ErrorSerializer, StrictCharField
+from accounts.web import sign_in_client
+from budget.api import TOO_MANY_ATTEMPTS, StrictCharField, error_answer, validated
 
 # --- Serializers -------------------------------------------------------------------------------
 
@@ -77,22 +70,18 @@ class LoginView(AuthView):
         request=LoginSerializer,
         responses={
             200: TokenPairSerializer,
-            401: OpenApiResponse(ErrorSerializer, description="Bad username or code."),
-            429: OpenApiResponse(
-                ErrorSerializer, description="Too many attempts: see Retry-After (seconds)."
-            ),
+            401: error_answer("Bad username or code."),
+            429: TOO_MANY_ATTEMPTS,
         },
         summary="Sign in with a TOTP or recovery code; signs every other device out",
     )
     def post(self, request: Request) -> Response:
-        data = _valid(LoginSerializer, request)
+        data = validated(LoginSerializer(data=request.data))
         try:
             sign_in = services.sign_in(
                 username=data["username"],
                 code=data["code"],
-                address=client_address(request),
-                kind=DeviceKind.API,
-                user_agent=user_agent(request),
+                client=sign_in_client(request, kind=DeviceKind.API),
             )
         except services.SignInFailed:
             raise exceptions.AuthenticationFailed("That username and code do not match.") from None
@@ -101,7 +90,7 @@ class LoginView(AuthView):
 
 def _with_refresh_token[T](request: Request, action: Callable[..., T]) -> T:
     """Run `action(raw_refresh=...)` on the posted refresh token; a bad token is a 401."""
-    data = _valid(RefreshSerializer, request)
+    data = validated(RefreshSerializer(data=request.data))
     try:
         return action(raw_refresh=data["refresh"])
     except InvalidRefreshToken as exc:
@@ -112,10 +101,7 @@ class RefreshView(AuthView):
     @extend_schema(
         operation_id="auth_refresh",
         request=RefreshSerializer,
-        responses={
-            200: TokenPairSerializer,
-            401: OpenApiResponse(ErrorSerializer, description="Invalid, used or revoked token."),
-        },
+        responses={200: TokenPairSerializer, 401: error_answer("Invalid, used or revoked token.")},
         summary="Trade a refresh token for a new pair (the presented one is revoked)",
     )
     def post(self, request: Request) -> Response:
@@ -127,18 +113,9 @@ class LogoutView(AuthView):
     @extend_schema(
         operation_id="auth_logout",
         request=RefreshSerializer,
-        responses={
-            204: None,
-            401: OpenApiResponse(ErrorSerializer, description="Not a refresh token of ours."),
-        },
+        responses={204: None, 401: error_answer("Not a refresh token of ours.")},
         summary="Sign this device out: its tokens stop working",
     )
     def post(self, request: Request) -> Response:
         _with_refresh_token(request, token_logout)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data

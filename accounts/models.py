@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 import zoneinfo
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -71,6 +72,9 @@ class Household(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # What the owner may change: the household page, PATCH household/, a backup's household.
+    SETTINGS = ("name", "currency", "timezone", "period_start_day", "allowance_mode")
+
     class Meta:
         constraints = [
             models.CheckConstraint(
@@ -89,6 +93,10 @@ class Household(models.Model):
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+    def settings_values(self) -> dict[str, Any]:
+        """The SETTINGS and their values."""
+        return {name: getattr(self, name) for name in self.SETTINGS}
 
 
 class Role(models.TextChoices):

@@ -11,13 +11,14 @@ from django.contrib import auth
 from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from accounts.devices import device_session_current_or_start, device_session_end
+from accounts.forms import EnrolCodeForm
 from accounts.middleware import DEVICE_SESSION_KEY, SESSION_RENEWED_KEY
 from accounts.models import DeviceKind, DeviceSession, User
-from accounts.services import SignIn, TooManyAttempts
-from accounts.throttling import client_address
-from accounts.web import throttled_page, user_agent
+from accounts.services import Enrolment, SignIn, TooManyAttempts
+from accounts.web import sign_in_client, throttled_page
 from budget.forms import apply_errors
 
 
@@ -33,7 +34,7 @@ def browser_signed_in_by_code(
 ) -> SignIn | HttpResponse | None:
     """Confirm a posted authenticator code (registration or re-enrolment) for this browser.
 
-    `confirm` is the service, called with the code, address, kind and User-Agent. Returns what
+    `confirm` is the service, called with the code and the SignInClient. Returns what
     signed the browser in, the throttled page, or None: not posted, or the errors are now on
     the form.
     """
@@ -41,10 +42,7 @@ def browser_signed_in_by_code(
         return None
     try:
         signed_in = confirm(
-            code=form.cleaned_data["code"],
-            address=client_address(request),
-            kind=DeviceKind.WEB,
-            user_agent=user_agent(request),
+            code=form.cleaned_data["code"], client=sign_in_client(request, kind=DeviceKind.WEB)
         )
     except TooManyAttempts as throttled:
         return throttled_page(request, throttled)
@@ -53,6 +51,30 @@ def browser_signed_in_by_code(
         return None
     browser_sign_in(request, signed_in)
     return signed_in
+
+
+def enrol_page(
+    request: HttpRequest,
+    *,
+    enrolment: Enrolment,
+    title: str,
+    confirm: Callable[..., SignIn],
+    on_signed_in: Callable[[SignIn], HttpResponse],
+) -> HttpResponse:
+    """The page that sets up an authenticator: scan the QR code (or type the secret), then
+    confirm its first code through `confirm` (see browser_signed_in_by_code).
+
+    A registration and a re-enrolment link both end here; `on_signed_in` answers once the
+    code has signed the browser in.
+    """
+    form = EnrolCodeForm(request.POST or None)
+    signed_in = browser_signed_in_by_code(request, form, confirm)
+    if isinstance(signed_in, HttpResponse):
+        return signed_in
+    if signed_in is not None:
+        return on_signed_in(signed_in)
+    context = {"enrolment": enrolment, "form": form, "title": title}
+    return render(request, "accounts/enrol.html", context, status=400 if form.errors else 200)
 
 
 def browser_sign_out(request: HttpRequest) -> None:

@@ -13,22 +13,22 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.forms import EnrolCodeForm, LoginForm
+from accounts.forms import LoginForm
 from accounts.models import DeviceKind
 from accounts.services import (
+    SignIn,
     SignInFailed,
     TooManyAttempts,
     reenrolment_link_complete,
     reenrolment_link_open,
     sign_in,
 )
-from accounts.sessions import browser_sign_in, browser_sign_out, browser_signed_in_by_code
-from accounts.throttling import client_address
+from accounts.sessions import browser_sign_in, browser_sign_out, enrol_page
 from accounts.web import (
     KEPT_DRAFT_KEY,
     SIGNED_OUT_ELSEWHERE_KEY,
     next_or_home,
-    user_agent,
+    sign_in_client,
 )
 
 LOGIN_FAILED = "That username and code do not match. Check both and try again."
@@ -50,9 +50,7 @@ def login(request: HttpRequest) -> HttpResponse:
             signed_in = sign_in(
                 username=form.cleaned_data["username"],
                 code=form.cleaned_data["code"],
-                address=client_address(request),
-                kind=DeviceKind.WEB,
-                user_agent=user_agent(request),
+                client=sign_in_client(request, kind=DeviceKind.WEB),
             )
         except TooManyAttempts as throttled:
             context["retry_after_minutes"] = max(1, round(throttled.retry_after / 60))
@@ -82,19 +80,15 @@ def reenrol(request: HttpRequest, token: str) -> HttpResponse:
     enrolment = reenrolment_link_open(token=token)
     if enrolment is None:
         return render(request, "accounts/link_invalid.html", status=404)
-    form = EnrolCodeForm(request.POST or None)
-    signed_in = browser_signed_in_by_code(
-        request, form, functools.partial(reenrolment_link_complete, token=token)
-    )
-    if isinstance(signed_in, HttpResponse):
-        return signed_in
-    if signed_in is not None:
+
+    def welcome_back(signed_in: SignIn) -> HttpResponse:
         messages.success(request, "Your new authenticator is set up. The old one no longer works.")
         return redirect("funnels:dashboard")
-    status = 400 if form.errors else 200
-    return render(
+
+    return enrol_page(
         request,
-        "accounts/enrol.html",
-        {"enrolment": enrolment, "form": form, "title": "Set up your new authenticator"},
-        status=status,
+        enrolment=enrolment,
+        title="Set up your new authenticator",
+        confirm=functools.partial(reenrolment_link_complete, token=token),
+        on_signed_in=welcome_back,
     )

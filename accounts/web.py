@@ -16,6 +16,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.devices import USER_AGENT_LENGTH, browser_name, device_session_replaced
+from accounts.services import SignInClient
+from accounts.throttling import client_address
 
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
@@ -40,6 +42,11 @@ View = Callable[..., HttpResponse]
 def user_agent(request: Any) -> str:
     """The client's User-Agent, cut to what a device session stores (a Django or DRF request)."""
     return request.headers.get("User-Agent", "")[:USER_AGENT_LENGTH]
+
+
+def sign_in_client(request: Any, *, kind: str) -> SignInClient:
+    """Where a sign-in by this request comes from (a Django or DRF request)."""
+    return SignInClient(address=client_address(request), kind=kind, user_agent=user_agent(request))
 
 
 def safe_next(request: HttpRequest) -> str | None:

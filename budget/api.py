@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 from drf_spectacular import openapi
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -166,6 +167,20 @@ class ErrorSerializer(serializers.Serializer):
     """{"detail": "..."}: the body of every error that is not about fields."""
 
     detail = serializers.CharField(read_only=True)
+
+
+def error_answer(description: str) -> OpenApiResponse:
+    """An error answer in the schema: the {"detail": ...} body, with what it means here."""
+    return OpenApiResponse(ErrorSerializer, description=description)
+
+
+TOO_MANY_ATTEMPTS = error_answer("Too many attempts: see Retry-After (seconds).")
+
+
+def validated(serializer: serializers.Serializer) -> dict[str, Any]:
+    """The serializer's validated data; a 400 with the messages per field otherwise."""
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
 
 
 FIELD_ERRORS = {

@@ -1,14 +1,16 @@
 """Admin of funnels and spendings, on the same services as the app.
 
-Deletions (one or in bulk) go through funnels.services, which leave deletion records for syncing
-phones. An edit that would take a funnel or a spending away from whoever sees it now (another
-household, another member) is refused with a form error: such moves are made in the app, where
-the services write the deletion records. Staff who are not superusers see and edit only their
-own household (accounts.admin.HouseholdScopedAdmin).
+Deletions (one or in bulk) go through the services, which leave deletion records for syncing
+phones; saves of plans and income go through planned_save_staff and income_save_staff. An edit
+that would take a funnel or a spending away from whoever sees it now (another household, another
+member) is refused with a form error: such moves are made in the app, where the services write
+the deletion records. Staff who are not superusers see and edit only their own household
+(accounts.admin.HouseholdScopedAdmin).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -17,7 +19,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.admin import HouseholdScopedAdmin
-from funnels.income import incomes_delete
+from funnels.income import income_save_staff, incomes_delete
 from funnels.models import Funnel, Income, PlannedOccurrence, PlannedSpending, Spending
 from funnels.planned import planned_save_staff, plans_delete
 from funnels.services import funnels_delete, spendings_delete
@@ -31,6 +33,19 @@ SPENDING_STAYS = (
     "otherwise the spending would vanish from the phones of whoever sees it now."
 )
 AUTHOR_STAYS = "Who spent it cannot be changed."
+
+
+class DeleteRowsThroughService(admin.ModelAdmin):
+    """Single and bulk deletes in one call of `delete_rows`, a service that deletes a queryset
+    (and leaves what syncing phones need to learn of it)."""
+
+    delete_rows: Callable[[QuerySet[Any]], int]
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        self.delete_rows(type(obj).objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        self.delete_rows(queryset)
 
 
 class FunnelAdminForm(forms.ModelForm):
@@ -72,7 +87,7 @@ class SpendingAdminForm(forms.ModelForm):
 
 
 @admin.register(Funnel)
-class FunnelAdmin(HouseholdScopedAdmin):
+class FunnelAdmin(DeleteRowsThroughService, HouseholdScopedAdmin):
     form = FunnelAdminForm
     list_display = [
         "__str__",
@@ -87,15 +102,11 @@ class FunnelAdmin(HouseholdScopedAdmin):
     search_fields = ["name", "household__name", "owner__username"]
     list_select_related = ["household", "owner"]
 
-    def delete_model(self, request: HttpRequest, obj: Funnel) -> None:
-        funnels_delete(funnels=Funnel.objects.filter(pk=obj.pk))
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Funnel]) -> None:
-        funnels_delete(funnels=queryset)
+    delete_rows = staticmethod(lambda rows: funnels_delete(funnels=rows))
 
 
 @admin.register(Spending)
-class SpendingAdmin(HouseholdScopedAdmin):
+class SpendingAdmin(DeleteRowsThroughService, HouseholdScopedAdmin):
     form = SpendingAdminForm
     household_field = "funnel__household"
     list_display = ["spent_at", "funnel", "amount", "created_by", "note"]
@@ -107,15 +118,11 @@ class SpendingAdmin(HouseholdScopedAdmin):
     # A changed id would save a copy under the new one and leave the old spending behind.
     readonly_fields = ["id"]
 
-    def delete_model(self, request: HttpRequest, obj: Spending) -> None:
-        spendings_delete(spendings=Spending.objects.filter(pk=obj.pk))
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Spending]) -> None:
-        spendings_delete(spendings=queryset)
+    delete_rows = staticmethod(lambda rows: spendings_delete(spendings=rows))
 
 
 @admin.register(Income)
-class IncomeAdmin(HouseholdScopedAdmin):
+class IncomeAdmin(DeleteRowsThroughService, HouseholdScopedAdmin):
     list_display = ["received_at", "source", "amount", "shared", "received_by", "household"]
     list_filter = ["shared", "household", "received_at"]
     search_fields = ["source", "note", "received_by__username"]
@@ -124,16 +131,16 @@ class IncomeAdmin(HouseholdScopedAdmin):
     raw_id_fields = ["received_by"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Income | None = None) -> list[str]:
-        # Making income private hides it from the others' phones: the API and app do that
-        # through income_update, which leaves them a tombstone.
-        return ["shared"] if obj is not None else []
+        # A changed id would save a copy under the new one and leave the old income behind.
+        # Making income private, or moving it to another member or household, hides it from
+        # whoever sees it now: the API and app do that through income_update, which leaves
+        # them a tombstone.
+        return ["id", "shared", "household", "received_by"] if obj is not None else ["id"]
 
-    # Deletions go through the service so that syncing phones get tombstones.
-    def delete_model(self, request: HttpRequest, obj: Income) -> None:
-        incomes_delete(incomes=Income.objects.filter(pk=obj.pk))
+    def save_model(self, request: HttpRequest, obj: Income, form: Any, change: bool) -> None:
+        income_save_staff(income=obj)
 
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Income]) -> None:
-        incomes_delete(incomes=queryset)
+    delete_rows = staticmethod(lambda rows: incomes_delete(incomes=rows))
 
 
 class PlannedOccurrenceInline(admin.TabularInline):
@@ -151,7 +158,7 @@ class PlannedOccurrenceInline(admin.TabularInline):
 
 
 @admin.register(PlannedSpending)
-class PlannedSpendingAdmin(HouseholdScopedAdmin):
+class PlannedSpendingAdmin(DeleteRowsThroughService, HouseholdScopedAdmin):
     household_field = "funnel__household"
     list_display = ["__str__", "funnel", "amount", "date", "repeat", "created_by"]
     list_filter = ["repeat", "funnel__household"]
@@ -170,8 +177,4 @@ class PlannedSpendingAdmin(HouseholdScopedAdmin):
     ) -> None:
         planned_save_staff(plan=obj)
 
-    def delete_model(self, request: HttpRequest, obj: PlannedSpending) -> None:
-        plans_delete(plans=PlannedSpending.objects.filter(pk=obj.pk))
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[PlannedSpending]) -> None:
-        plans_delete(plans=queryset)
+    delete_rows = staticmethod(lambda rows: plans_delete(plans=rows))

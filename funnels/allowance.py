@@ -12,11 +12,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from fractions import Fraction
+from typing import NotRequired, TypedDict, Unpack
 
 from accounts.models import AllowanceMode
 from funnels.models import Repeat, Rollover
 
 ZERO = Decimal("0.00")
+# The days a budget can be about: input outside them is refused (nobody budgets in year 1, and
+# local-time arithmetic near datetime.min/max would overflow).
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_DATE = date(2999, 12, 31)
 
 
 def _add_months(day: date, months: int) -> date:
@@ -144,19 +149,25 @@ def daily_allowance(
     return floor_cents(exact)
 
 
+class DailyArguments(TypedDict):
+    """What daily_allowance takes besides the limit, spent, spent today and R."""
+
+    period: Period
+    mode: str
+    created_on: NotRequired[date | None]
+    planned_total: NotRequired[Decimal]
+    planned_spent: NotRequired[Decimal]
+    planned_spent_today: NotRequired[Decimal]
+
+
 def figures_for(
     *,
     limit: Decimal,
     spent: Decimal,
     spent_today: Decimal,
-    period: Period,
-    mode: str,
-    created_on: date | None = None,
     carry_in: Decimal = ZERO,
-    planned_total: Decimal = ZERO,
     planned: Decimal = ZERO,
-    planned_spent: Decimal = ZERO,
-    planned_spent_today: Decimal = ZERO,
+    **daily: Unpack[DailyArguments],
 ) -> Figures:
     """The per-funnel figures of docs/rules.md §2.2 and §2.3 (and §11.5 with `created_on`).
 
@@ -173,16 +184,7 @@ def figures_for(
         carry_in=carry_in,
         planned=planned,
         daily=daily_allowance(
-            limit=effective,
-            spent=spent,
-            spent_today=spent_today,
-            period=period,
-            mode=mode,
-            created_on=created_on,
-            planned_total=planned_total,
-            planned=planned,
-            planned_spent=planned_spent,
-            planned_spent_today=planned_spent_today,
+            limit=effective, spent=spent, spent_today=spent_today, planned=planned, **daily
         ),
     )
 

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
@@ -22,8 +22,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from budget.api import Conflict, ErrorSerializer, Gone
+from budget.api import Gone, error_answer, validated
 from funnels import selectors, services
+from funnels.api_common import ClientIdCreate, EntryDetailView, detail_schema
 from funnels.models import TOMBSTONE_RETENTION
 from funnels.serializers import (
     DeletedFilterSerializer,
@@ -42,15 +43,6 @@ from funnels.serializers import (
 if TYPE_CHECKING:
     from accounts.models import User
 
-_FUNNEL_CHANGES = (
-    "name",
-    "emoji",
-    "color",
-    "monthly_limit",
-    "position",
-    "rollover",
-    "rollover_cap",
-)
 # `server_time` lags the clock: a change saved just before a sync reads, but committed just
 # after, carries an earlier timestamp; the margin makes the next sync see it (again).
 SYNC_MARGIN = timedelta(minutes=1)
@@ -84,9 +76,7 @@ class FunnelListView(APIView):
     )
     def post(self, request: Request) -> Response:
         """Create a personal funnel, or a shared one with `shared: true`."""
-        serializer = FunnelInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated(FunnelInputSerializer(data=request.data))
         funnel = services.funnel_create(user=request.user, **data)
         return Response(_funnel_row(request.user, funnel.pk), status=status.HTTP_201_CREATED)
 
@@ -105,13 +95,9 @@ class FunnelDetailView(APIView):
     def patch(self, request: Request, pk: UUID) -> Response:
         """Change any of name, emoji, colour, limit, position and shared."""
         funnel = selectors.funnel_visible_to(user=request.user, pk=pk)
-        serializer = FunnelInputSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        changes = {field: data[field] for field in _FUNNEL_CHANGES if field in data}
-        services.funnel_update(
-            user=request.user, funnel=funnel, shared=data.get("shared"), **changes
-        )
+        changes = validated(FunnelInputSerializer(data=request.data, partial=True))
+        shared = changes.pop("shared", None)
+        services.funnel_update(user=request.user, funnel=funnel, shared=shared, **changes)
         return Response(_funnel_row(request.user, funnel.pk))
 
     @extend_schema(
@@ -122,9 +108,7 @@ class FunnelDetailView(APIView):
     def delete(self, request: Request, pk: UUID) -> Response:
         """Delete a funnel with its spendings, or move them first with `?move_to=<funnel id>`."""
         funnel = selectors.funnel_visible_to(user=request.user, pk=pk)
-        serializer = FunnelDeleteParamsSerializer(data=request.query_params)
-        serializer.is_valid(raise_exception=True)
-        params = serializer.validated_data
+        params = validated(FunnelDeleteParamsSerializer(data=request.query_params))
         move_to = None
         if "move_to" in params:
             others = selectors.funnels_visible_to(user=request.user)
@@ -209,6 +193,17 @@ class SpendingCursorPagination(CursorPagination):
         return paginated
 
 
+SPENDING_CREATE = ClientIdCreate(
+    input=SpendingInputSerializer,
+    output=SpendingSerializer,
+    create=services.spending_create,
+    create_idempotent=services.spending_create_idempotent,
+    id_name="spending_id",
+    conflict=services.SpendingIdConflict,
+    taken="The id is taken by other data or was deleted.",
+)
+
+
 class SpendingListView(GenericAPIView):
     pagination_class = SpendingCursorPagination
     serializer_class = SpendingSerializer
@@ -220,82 +215,32 @@ class SpendingListView(GenericAPIView):
     )
     def get(self, request: Request) -> Response:
         """Spendings the member can see, newest first, a page at a time (cursor)."""
-        filters = SpendingFilterSerializer(data=request.query_params, context={"request": request})
-        filters.is_valid(raise_exception=True)
-        spendings = selectors.spendings_visible_to(user=request.user, **filters.validated_data)
+        filters = validated(
+            SpendingFilterSerializer(data=request.query_params, context={"request": request})
+        )
+        spendings = selectors.spendings_visible_to(user=request.user, **filters)
         page = self.paginate_queryset(spendings)
         return self.get_paginated_response(SpendingSerializer(page, many=True).data)
 
-    @extend_schema(
-        request=SpendingInputSerializer,
-        responses={
-            201: SpendingSerializer,
-            200: OpenApiResponse(
-                SpendingSerializer, description="A repeat of an earlier create: nothing new."
-            ),
-            409: OpenApiResponse(
-                ErrorSerializer, description="The id is taken by other data or was deleted."
-            ),
-        },
-        summary="Record a spending",
-    )
+    @SPENDING_CREATE.schema(summary="Record a spending")
     def post(self, request: Request) -> Response:
         """Record a spending; with a client-chosen `id` a retry is safe (200, nothing new)."""
-        serializer = SpendingInputSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        fields = {
-            "user": request.user,
-            "funnel": data["funnel"],
-            "amount": data["amount"],
-            "spent_at": data.get("spent_at"),
-            "note": data.get("note", ""),
-        }
-        if "id" not in data:
-            spending = services.spending_create(**fields)
-            created = True
-        else:
-            try:
-                spending, created = services.spending_create_idempotent(
-                    spending_id=data["id"], **fields
-                )
-            except services.SpendingIdConflict as exc:
-                raise Conflict(str(exc)) from None
-        return Response(
-            SpendingSerializer(spending).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-        )
+        return SPENDING_CREATE.respond(request)
 
 
-class SpendingDetailView(APIView):
-    @extend_schema(responses=SpendingSerializer, summary="Get a spending")
-    def get(self, request: Request, pk: UUID) -> Response:
-        """One spending."""
-        spending = selectors.spending_visible_to(user=request.user, pk=pk)
-        return Response(SpendingSerializer(spending).data)
-
-    @extend_schema(
-        request=SpendingUpdateSerializer(partial=True),
-        responses=SpendingSerializer,
-        summary="Change a spending",
-    )
-    def patch(self, request: Request, pk: UUID) -> Response:
-        """Change the amount, funnel, time or note of a spending."""
-        spending = selectors.spending_visible_to(user=request.user, pk=pk)
-        serializer = SpendingUpdateSerializer(
-            data=request.data, partial=True, context={"request": request}
-        )
-        serializer.is_valid(raise_exception=True)
-        changes = serializer.validated_data
-        spending = services.spending_update(user=request.user, spending=spending, **changes)
-        return Response(SpendingSerializer(spending).data)
-
-    @extend_schema(responses={204: None}, summary="Delete a spending")
-    def delete(self, request: Request, pk: UUID) -> Response:
-        """Delete a spending; syncing clients learn of it from spendings/deleted/."""
-        spending = selectors.spending_visible_to(user=request.user, pk=pk)
-        services.spending_delete(user=request.user, spending=spending)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+@detail_schema(
+    thing="a spending",
+    one="One spending.",
+    change="Change the amount, funnel, time or note of a spending.",
+    delete="Delete a spending; syncing clients learn of it from spendings/deleted/.",
+)
+class SpendingDetailView(EntryDetailView):
+    output = SpendingSerializer
+    update_input = SpendingUpdateSerializer
+    entry_name = "spending"
+    lookup = staticmethod(selectors.spending_visible_to)
+    update = staticmethod(services.spending_update)
+    remove = staticmethod(services.spending_delete)
 
 
 class DeletedSpendingsResponse(serializers.Serializer):
@@ -310,15 +255,14 @@ class DeletedSpendingListView(APIView):
         parameters=[DeletedFilterSerializer],
         responses={
             200: DeletedSpendingsResponse,
-            410: OpenApiResponse(ErrorSerializer, description="`since` is older than 90 days."),
+            410: error_answer("`since` is older than 90 days."),
         },
         summary="List deleted spendings (sync)",
     )
     def get(self, request: Request) -> Response:
         """Ids of spendings deleted (or moved out of sight) at or after `since`, oldest first."""
         query = DeletedFilterSerializer(data=request.query_params, context={"request": request})
-        query.is_valid(raise_exception=True)
-        since = query.validated_data["since"]
+        since = validated(query)["since"]
         if since < timezone.now() - TOMBSTONE_RETENTION:
             raise Gone(
                 "Deletions are kept for 90 days only: sync again from scratch "
@@ -342,9 +286,7 @@ class OverviewView(APIView):
     )
     def get(self, request: Request) -> Response:
         """The figures of docs/rules.md §2 on a day: period, funnels, totals, recent spendings."""
-        serializer = OverviewParamsSerializer(data=request.query_params)
-        serializer.is_valid(raise_exception=True)
-        params = serializer.validated_data
+        params = validated(OverviewParamsSerializer(data=request.query_params))
         overview = selectors.overview_for(user=request.user, on=params.get("date"))
         return Response(OverviewSerializer(overview).data)
 

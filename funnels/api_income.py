@@ -7,15 +7,12 @@ Whatever a member cannot see answers 404.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
-from uuid import UUID
 
 from django.core.validators import RegexValidator
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,24 +21,24 @@ from rest_framework.views import APIView
 from budget.api import (
     NAME_PATTERN,
     PLAIN_TEXT,
-    Conflict,
-    ErrorSerializer,
     Gone,
     StrictBooleanField,
     StrictCharField,
+    error_answer,
+    validated,
 )
 from funnels import income as services
-from funnels.allowance import local_midnight
 from funnels.api import SpendingCursorPagination, sync_time
+from funnels.api_common import ClientIdCreate, EntryDetailView, detail_schema
 from funnels.models import TOMBSTONE_RETENTION, Income, IncomeTombstone
+from funnels.selectors import filter_member_and_days
 from funnels.serializers import (
     AmountInField,
-    DateParam,
+    DatesFilterSerializer,
+    DeletedFilterSerializer,
     LocalDateTimeField,
     MoneyReadField,
-    QueryParamsSerializer,
     UsernameField,
-    _user_tz,
     client_id_field,
 )
 
@@ -90,10 +87,6 @@ class IncomeInputSerializer(serializers.Serializer):
         default=True, help_text="True (default): every member sees it; false: only you."
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["received_at"].local_tz = _user_tz(self)
-
 
 class IncomeUpdateSerializer(IncomeInputSerializer):
     """The fields of income a member can change (all optional)."""
@@ -104,37 +97,18 @@ class IncomeUpdateSerializer(IncomeInputSerializer):
         self.fields["shared"].default = serializers.empty
 
 
-class IncomeFilterSerializer(QueryParamsSerializer):
+class IncomeFilterSerializer(DatesFilterSerializer):
     """Query parameters of the income list."""
 
-    since = DateParam(required=False, help_text="From this local date (inclusive).")
-    until = DateParam(required=False, help_text="Up to this local date (inclusive).")
     updated_since = LocalDateTimeField(
         required=False,
         help_text="Only income recorded or changed at or after this time (for sync).",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["updated_since"].local_tz = _user_tz(self)
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if "since" in attrs and "until" in attrs and attrs["since"] > attrs["until"]:
-            raise serializers.ValidationError({"until": "Use a date on or after since."})
-        return attrs
-
 
 class DeletedIncomeSerializer(serializers.Serializer):
     id = serializers.UUIDField(read_only=True)
     deleted_at = serializers.DateTimeField(read_only=True)
-
-
-class DeletedIncomeFilterSerializer(QueryParamsSerializer):
-    since = LocalDateTimeField(help_text="Deletions at or after this time.")
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["since"].local_tz = _user_tz(self)
 
 
 class DeletedIncomeResponse(serializers.Serializer):
@@ -151,13 +125,15 @@ class IncomeCursorPagination(SpendingCursorPagination):
     ordering = ("-received_at", "-created_at")
 
 
-def _valid(serializer: serializers.Serializer) -> dict[str, Any]:
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-def _visible_income(user: Any, pk: UUID) -> Income:
-    return get_object_or_404(Income.objects.visible_to(user).select_related("received_by"), pk=pk)
+INCOME_CREATE = ClientIdCreate(
+    input=IncomeInputSerializer,
+    output=IncomeSerializer,
+    create=services.income_create,
+    create_idempotent=services.income_create_idempotent,
+    id_name="income_id",
+    conflict=services.IncomeIdConflict,
+    taken="The id is taken by other data or was deleted.",
+)
 
 
 class IncomeListView(GenericAPIView):
@@ -174,98 +150,53 @@ class IncomeListView(GenericAPIView):
     )
     def get(self, request: Request) -> Response:
         """Income the member can see, newest first, a page at a time (cursor)."""
-        params = _valid(
+        params = validated(
             IncomeFilterSerializer(data=request.query_params, context={"request": request})
         )
-        tz = request.user.household.tzinfo
-        incomes = self.get_queryset()
-        if "since" in params:
-            incomes = incomes.filter(received_at__gte=local_midnight(params["since"], tz))
-        if "until" in params:
-            end = local_midnight(params["until"] + timedelta(days=1), tz)
-            incomes = incomes.filter(received_at__lt=end)
+        incomes = filter_member_and_days(
+            rows=self.get_queryset(), author="received_by", at="received_at", member="",
+            since=params.get("since"), until=params.get("until"),
+            tz=request.user.household.tzinfo,
+        )  # fmt: skip
         if "updated_since" in params:
             incomes = incomes.filter(updated_at__gte=params["updated_since"])
         page = self.paginate_queryset(incomes)
         return self.get_paginated_response(IncomeSerializer(page, many=True).data)
 
-    @extend_schema(
-        request=IncomeInputSerializer,
-        responses={
-            201: IncomeSerializer,
-            200: OpenApiResponse(
-                IncomeSerializer, description="A repeat of an earlier create: nothing new."
-            ),
-            409: OpenApiResponse(
-                ErrorSerializer, description="The id is taken by other data or was deleted."
-            ),
-        },
-        summary="Record income",
-    )
+    @INCOME_CREATE.schema(summary="Record income")
     def post(self, request: Request) -> Response:
         """Record income; with a client-chosen `id` a retry is safe (200, nothing new)."""
-        data = _valid(IncomeInputSerializer(data=request.data, context={"request": request}))
-        fields = {
-            "user": request.user,
-            "amount": data["amount"],
-            "source": data["source"],
-            "received_at": data.get("received_at"),
-            "note": data.get("note", ""),
-            "shared": data["shared"],
-        }
-        if "id" not in data:
-            income, created = services.income_create(**fields), True
-        else:
-            try:
-                income, created = services.income_create_idempotent(income_id=data["id"], **fields)
-            except services.IncomeIdConflict as exc:
-                raise Conflict(str(exc)) from None
-        return Response(
-            IncomeSerializer(income).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-        )
+        return INCOME_CREATE.respond(request)
 
 
-class IncomeDetailView(APIView):
-    @extend_schema(responses=IncomeSerializer, summary="Get income")
-    def get(self, request: Request, pk: UUID) -> Response:
-        """One income."""
-        return Response(IncomeSerializer(_visible_income(request.user, pk)).data)
-
-    @extend_schema(
-        request=IncomeUpdateSerializer(partial=True),
-        responses=IncomeSerializer,
-        summary="Change income",
-    )
-    def patch(self, request: Request, pk: UUID) -> Response:
-        """Change the amount, time, source, note or sharing (only its author makes it private)."""
-        income = _visible_income(request.user, pk)
-        changes = _valid(
-            IncomeUpdateSerializer(data=request.data, partial=True, context={"request": request})
-        )
-        income = services.income_update(user=request.user, income=income, **changes)
-        return Response(IncomeSerializer(income).data)
-
-    @extend_schema(responses={204: None}, summary="Delete income")
-    def delete(self, request: Request, pk: UUID) -> Response:
-        """Delete income; syncing clients learn of it from incomes/deleted/."""
-        services.income_delete(user=request.user, income=_visible_income(request.user, pk))
-        return Response(status=status.HTTP_204_NO_CONTENT)
+@detail_schema(
+    thing="income",
+    one="One income.",
+    change="Change the amount, time, source, note or sharing (only its author makes it private).",
+    delete="Delete income; syncing clients learn of it from incomes/deleted/.",
+)
+class IncomeDetailView(EntryDetailView):
+    output = IncomeSerializer
+    update_input = IncomeUpdateSerializer
+    entry_name = "income"
+    lookup = staticmethod(services.income_visible_to)
+    update = staticmethod(services.income_update)
+    remove = staticmethod(services.income_delete)
 
 
 class DeletedIncomeListView(APIView):
     @extend_schema(
-        parameters=[DeletedIncomeFilterSerializer],
+        parameters=[DeletedFilterSerializer],
         responses={
             200: DeletedIncomeResponse,
-            410: OpenApiResponse(ErrorSerializer, description="`since` is older than 90 days."),
+            410: error_answer("`since` is older than 90 days."),
         },
         summary="List deleted income (sync)",
     )
     def get(self, request: Request) -> Response:
         """Ids of income deleted (or made private by another member) at or after `since`."""
-        params = _valid(
-            DeletedIncomeFilterSerializer(data=request.query_params, context={"request": request})
+        params = validated(
+            DeletedFilterSerializer(data=request.query_params, context={"request": request})
         )
         if params["since"] < timezone.now() - TOMBSTONE_RETENTION:
             raise Gone(

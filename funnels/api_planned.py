@@ -7,24 +7,33 @@ services of funnels.planned underneath.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 from uuid import UUID
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from budget.api import PLAIN_TEXT, Conflict, ErrorSerializer
+from budget.api import PLAIN_TEXT, Conflict, error_answer, validated
 from funnels import planned as services
-from funnels.models import Funnel, PlannedOccurrence, Repeat
+from funnels.api_common import (
+    ClientIdCreate,
+    EntryDetailView,
+    created_response,
+    detail_schema,
+)
+from funnels.models import PlannedOccurrence, PlannedSpending, Repeat
 from funnels.serializers import (
     AmountInField,
     DateParam,
     MoneyReadField,
     SpendingSerializer,
     UsernameField,
+    VisibleFunnelMixin,
     client_id_field,
 )
 
@@ -45,7 +54,7 @@ class PlannedSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField(read_only=True)
 
 
-class PlannedInputSerializer(serializers.Serializer):
+class PlannedInputSerializer(VisibleFunnelMixin):
     """What a client sends to plan a spending (id optional, for safe retries) or change it."""
 
     id = client_id_field()
@@ -65,13 +74,6 @@ class PlannedInputSerializer(serializers.Serializer):
         help_text="none (default), weekly, monthly or yearly. Monthly and yearly keep the day "
         "of the month, or take the month's last day where it has none (31 Jan → 28 Feb).",
     )
-
-    def validate_funnel(self, value: Any) -> Funnel:
-        user = self.context["request"].user
-        funnel = Funnel.objects.visible_to(user).filter(pk=value).first()
-        if funnel is None:
-            raise serializers.ValidationError("No such funnel.")
-        return funnel
 
 
 class PlannedUpdateSerializer(PlannedInputSerializer):
@@ -102,9 +104,15 @@ class OccurrenceSerializer(serializers.Serializer):
 # --- views -----------------------------------------------------------------------------------
 
 
-def _valid(serializer: serializers.Serializer) -> dict[str, Any]:
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
+PLAN_CREATE = ClientIdCreate(
+    input=PlannedInputSerializer,
+    output=PlannedSerializer,
+    create=services.planned_create,
+    create_idempotent=services.planned_create_idempotent,
+    id_name="plan_id",
+    conflict=services.PlannedIdConflict,
+    taken="The id is taken by another plan or other values.",
+)
 
 
 class PlannedListView(APIView):
@@ -114,127 +122,77 @@ class PlannedListView(APIView):
         plans = services.plans_visible_to(user=request.user)
         return Response(PlannedSerializer(plans, many=True).data)
 
-    @extend_schema(
-        request=PlannedInputSerializer,
-        responses={
-            201: PlannedSerializer,
-            200: OpenApiResponse(
-                PlannedSerializer, description="A repeat of an earlier create: nothing new."
-            ),
-            409: OpenApiResponse(
-                ErrorSerializer, description="The id is taken by another plan or other values."
-            ),
-        },
-        summary="Plan a spending",
-    )
+    @PLAN_CREATE.schema(summary="Plan a spending")
     def post(self, request: Request) -> Response:
         """Plan a spending; with a client-chosen `id` a retry is safe (200, nothing new)."""
-        data = _valid(PlannedInputSerializer(data=request.data, context={"request": request}))
-        fields = {
-            "user": request.user,
-            "funnel": data["funnel"],
-            "amount": data["amount"],
-            "date": data["date"],
-            "note": data.get("note", ""),
-            "repeat": data.get("repeat", Repeat.NONE),
-        }
-        if "id" not in data:
-            plan, created = services.planned_create(**fields), True
-        else:
-            try:
-                plan, created = services.planned_create_idempotent(plan_id=data["id"], **fields)
-            except services.PlannedIdConflict as exc:
-                raise Conflict(str(exc)) from None
-        return Response(
-            PlannedSerializer(plan).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-        )
+        return PLAN_CREATE.respond(request)
 
 
-class PlannedDetailView(APIView):
-    @extend_schema(responses=PlannedSerializer, summary="Get a planned spending")
-    def get(self, request: Request, pk: UUID) -> Response:
-        """One plan."""
-        return Response(PlannedSerializer(services.plan_visible_to(user=request.user, pk=pk)).data)
-
-    @extend_schema(
-        request=PlannedUpdateSerializer(partial=True),
-        responses={
-            200: PlannedSerializer,
-        },
-        summary="Change a planned spending",
-    )
-    def patch(self, request: Request, pk: UUID) -> Response:
-        """Change the funnel, amount, date, note or repeat; done occurrences stay done."""
-        plan = services.plan_visible_to(user=request.user, pk=pk)
-        changes = _valid(
-            PlannedUpdateSerializer(data=request.data, partial=True, context={"request": request})
-        )
-        plan = services.planned_update(user=request.user, plan=plan, **changes)
-        return Response(PlannedSerializer(plan).data)
-
-    @extend_schema(responses={204: None}, summary="Delete a planned spending")
-    def delete(self, request: Request, pk: UUID) -> Response:
-        """Delete a plan; the spendings it already became stay."""
-        plan = services.plan_visible_to(user=request.user, pk=pk)
-        services.planned_delete(user=request.user, plan=plan)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+@detail_schema(
+    thing="a planned spending",
+    one="One plan.",
+    change="Change the funnel, amount, date, note or repeat; done occurrences stay done.",
+    delete="Delete a plan; the spendings it already became stay.",
+)
+class PlannedDetailView(EntryDetailView):
+    output = PlannedSerializer
+    update_input = PlannedUpdateSerializer
+    entry_name = "plan"
+    lookup = staticmethod(services.plan_visible_to)
+    update = staticmethod(services.planned_update)
+    remove = staticmethod(services.planned_delete)
 
 
-def _occurrence_response(occurrence: PlannedOccurrence, created: bool) -> Response:
-    return Response(
-        OccurrenceSerializer(occurrence).data,
-        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-    )
+def _plan_and_date(request: Request, pk: UUID) -> tuple[PlannedSpending, date]:
+    """The plan (404 unless the member sees it) and the occurrence date in the body."""
+    plan = services.plan_visible_to(user=request.user, pk=pk)
+    return plan, validated(OccurrenceInputSerializer(data=request.data))["date"]
 
 
-# A 400 (bad date, or a day the plan does not fall due on) is described for every write.
-OCCURRENCE_RESPONSES = {
-    409: OpenApiResponse(ErrorSerializer, description="That occurrence was done the other way."),
-}
+class OccurrenceView(APIView):
+    """An occurrence done with one way, by `service` (paid or skipped); safe to repeat, a 409
+    when it was done the other way. Its post has no docstring: each view's says what it does."""
 
+    service: Callable[..., tuple[PlannedOccurrence, bool]]
 
-class PlannedPaidView(APIView):
-    @extend_schema(
-        request=OccurrenceInputSerializer,
-        responses={
-            201: OccurrenceSerializer,
-            200: OpenApiResponse(OccurrenceSerializer, description="Recorded already."),
-            **OCCURRENCE_RESPONSES,
-        },
-        summary="Record an occurrence as paid",
-    )
     def post(self, request: Request, pk: UUID) -> Response:
-        """Record the occurrence due on `date` as a spending made now (before the daily job
-        does on its day); safe to repeat."""
-        plan = services.plan_visible_to(user=request.user, pk=pk)
-        on = _valid(OccurrenceInputSerializer(data=request.data))["date"]
+        plan, on = _plan_and_date(request, pk)
         try:
-            occurrence, created = services.planned_paid(user=request.user, plan=plan, on=on)
+            occurrence, created = self.service(user=request.user, plan=plan, on=on)
         except services.OccurrenceConflict as exc:
             raise Conflict(str(exc)) from None
-        return _occurrence_response(occurrence, created)
+        return created_response(OccurrenceSerializer(occurrence), created=created)
 
 
-class PlannedSkipView(APIView):
-    @extend_schema(
-        request=OccurrenceInputSerializer,
-        responses={
-            201: OccurrenceSerializer,
-            200: OpenApiResponse(OccurrenceSerializer, description="Skipped already."),
-            **OCCURRENCE_RESPONSES,
-        },
-        summary="Skip an occurrence",
+def occurrence_schema(*, summary: str, already: str) -> Callable[[type], type]:
+    """The schema of an OccurrenceView's post; `already` describes the 200 of a repeat.
+    A 400 (bad date, or a day the plan does not fall due on) is described for every write."""
+    return extend_schema_view(
+        post=extend_schema(
+            request=OccurrenceInputSerializer,
+            responses={
+                201: OccurrenceSerializer,
+                200: OpenApiResponse(OccurrenceSerializer, description=already),
+                409: error_answer("That occurrence was done the other way."),
+            },
+            summary=summary,
+        )
     )
-    def post(self, request: Request, pk: UUID) -> Response:
-        """Drop the occurrence due on `date`: nothing is set aside or recorded for it."""
-        plan = services.plan_visible_to(user=request.user, pk=pk)
-        on = _valid(OccurrenceInputSerializer(data=request.data))["date"]
-        try:
-            occurrence, created = services.planned_skip(user=request.user, plan=plan, on=on)
-        except services.OccurrenceConflict as exc:
-            raise Conflict(str(exc)) from None
-        return _occurrence_response(occurrence, created)
+
+
+@occurrence_schema(summary="Record an occurrence as paid", already="Recorded already.")
+class PlannedPaidView(OccurrenceView):
+    """Record the occurrence due on `date` as a spending made now (before the daily job
+    does on its day); safe to repeat."""
+
+    service = staticmethod(services.planned_paid)
+
+
+@occurrence_schema(summary="Skip an occurrence", already="Skipped already.")
+class PlannedSkipView(OccurrenceView):
+    """Drop the occurrence due on `date`: nothing is set aside or recorded for it."""
+
+    service = staticmethod(services.planned_skip)
 
 
 class PlannedUnskipView(APIView):
@@ -246,7 +204,6 @@ class PlannedUnskipView(APIView):
     def post(self, request: Request, pk: UUID) -> Response:
         """The occurrence skipped on `date` is set aside again (204 also when it was not
         skipped: there is nothing left to undo; a paid one stays paid)."""
-        plan = services.plan_visible_to(user=request.user, pk=pk)
-        on = _valid(OccurrenceInputSerializer(data=request.data))["date"]
+        plan, on = _plan_and_date(request, pk)
         services.planned_unskip(user=request.user, plan=plan, on=on)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from budget.api import validated
 from funnels.reports import TREND_PERIODS, month_days, period_summary, period_trend
 from funnels.selectors import local_today
 from funnels.serializers import (
@@ -163,11 +164,6 @@ class CalendarSerializer(serializers.Serializer):
     days = DayFlowSerializer(many=True, read_only=True)
 
 
-def _params(serializer: serializers.Serializer) -> dict[str, Any]:
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 class SummaryView(APIView):
     @extend_schema(
         parameters=[SummaryParams], responses=SummarySerializer, summary="Period summary"
@@ -175,7 +171,7 @@ class SummaryView(APIView):
     def get(self, request: Request) -> Response:
         """The period containing `date`: income, spending, balance, limits, the funnels over
         budget, spending by funnel and money out and in per day."""
-        params = _params(SummaryParams(data=request.query_params))
+        params = validated(SummaryParams(data=request.query_params))
         on = params.get("date") or local_today(household=request.user.household)
         return Response(SummarySerializer(period_summary(user=request.user, on=on)).data)
 
@@ -186,7 +182,7 @@ class TrendView(APIView):
     )
     def get(self, request: Request) -> Response:
         """The last `periods` periods up to the one containing `date`, oldest first."""
-        params = _params(TrendParams(data=request.query_params))
+        params = validated(TrendParams(data=request.query_params))
         on = params.get("date") or local_today(household=request.user.household)
         trend = period_trend(user=request.user, on=on, periods=params.get("periods", TREND_PERIODS))
         return Response(TrendEntrySerializer(trend, many=True).data)
@@ -196,6 +192,6 @@ class CalendarView(APIView):
     @extend_schema(parameters=[CalendarParams], responses=CalendarSerializer, summary="Calendar")
     def get(self, request: Request) -> Response:
         """Each day of a month with the spending and income on it (local dates)."""
-        params = _params(CalendarParams(data=request.query_params))
+        params = validated(CalendarParams(data=request.query_params))
         first = params.get("month") or local_today(household=request.user.household).replace(day=1)
         return Response(CalendarSerializer(month_days(user=request.user, month=first)).data)

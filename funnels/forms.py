@@ -62,9 +62,9 @@ class SpendingForm(forms.Form):
     )
     note = forms.CharField(max_length=200, required=False, strip=True)
     spent_at = forms.DateTimeField(required=False, input_formats=DATETIME_INPUT_FORMATS)
-    # SPEC §11.2: the spending's id, set by the page script on every tap, so a retry or a replay
-    # from the offline queue saves it once; and the moment of the tap (ISO 8601 with offset),
-    # set by the service worker when it queues one, its time when no other is given.
+    # docs/rules.md §11.2: the spending's id, set by the page script on every tap, so a retry or
+    # a replay from the offline queue saves it once; and the moment of the tap (ISO 8601 with
+    # offset), set by the service worker when it queues one, its time when no other is given.
     client_id = forms.UUIDField(
         required=False, error_messages={"invalid": "The spending's id is not valid."}
     )

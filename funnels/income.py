@@ -1,6 +1,7 @@
-"""Writes to income (docs/rules.md §8.1): record, change, delete with a tombstone, retry safely.
+"""Writes to income (docs/rules.md §8.1): record, change, delete with a tombstone, retry safely;
+and the look-up of one income a member sees.
 
-Callers pass income they looked up with `Income.objects.visible_to`; each service checks again.
+Callers pass income they looked up with `income_visible_to`; each service checks again.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Case, F, QuerySet, When
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from funnels.fields import to_money
-from funnels.models import TOMBSTONE_RETENTION, Income, IncomeTombstone
+from funnels.models import Income, IncomeTombstone
+from funnels.services import id_holder
 
 if TYPE_CHECKING:
     from accounts.models import Household, User
@@ -96,13 +99,8 @@ def income_create_idempotent(
             )  # fmt: skip
         return income, True
     except IntegrityError:
-        existing = (
-            Income.objects.visible_to(user).select_related("received_by").filter(pk=income_id)
-        ).first()
-        if existing is None:
-            if not Income.objects.filter(pk=income_id).exists():
-                raise
-            raise IncomeIdConflict("This id is already taken; use a new id.") from None
+        visible = Income.objects.visible_to(user).select_related("received_by")
+        existing = id_holder(visible=visible, pk=income_id, conflict=IncomeIdConflict)
     same = (
         existing.amount == to_money(amount)
         and existing.source == _clean_text(source)
@@ -113,6 +111,19 @@ def income_create_idempotent(
     if not same:
         raise IncomeIdConflict("Other income already has this id; use a new id.")
     return existing, False
+
+
+def income_save_staff(*, income: Income) -> Income:
+    """Save income as staff entered or changed it in the admin, with the rules of income_create
+    and income_update: the amount as money, source and note trimmed, the model's checks. Its
+    household, author and sharing are chosen when it is added and stay after (read-only in the
+    admin), so nobody gains or loses sight of it."""
+    income.amount = to_money(income.amount)
+    income.source = _clean_text(income.source)
+    income.note = _clean_text(income.note)
+    income.full_clean(validate_unique=False)
+    income.save()
+    return income
 
 
 _INCOME_FIELDS = {"amount", "received_at", "source", "note", "shared"}
@@ -161,28 +172,18 @@ def incomes_delete(*, incomes: QuerySet[Income]) -> int:
 
 
 def _tombstones_write(*, incomes: QuerySet[Income]) -> None:
-    rows = incomes.values_list("id", "household_id", "shared", "received_by_id")
-    now = timezone.now()
-    IncomeTombstone.objects.filter(pk__in=incomes.values("id")).delete()
-    IncomeTombstone.objects.bulk_create(
-        (
-            IncomeTombstone(
-                id=income_id,
-                household_id=household_id,
-                # Private income is deleted only from its author's view.
-                owner_id=None if shared else author_id,
-                deleted_at=now,
-            )
-            for income_id, household_id, shared, author_id in rows.iterator()
-        ),
-        batch_size=500,
+    IncomeTombstone.objects.record(
+        incomes,
+        id="id",
+        household_id="household_id",
+        # Private income is deleted only from its author's view.
+        owner_id=Case(When(shared=False, then=F("received_by_id"))),
     )
 
 
 def income_tombstones_flush() -> int:
     """Forget income deletions older than TOMBSTONE_RETENTION."""
-    cutoff = timezone.now() - TOMBSTONE_RETENTION
-    return IncomeTombstone.objects.filter(deleted_at__lt=cutoff).delete()[0]
+    return IncomeTombstone.objects.flush_expired()
 
 
 @transaction.atomic
@@ -197,3 +198,8 @@ def incomes_author_left(*, user: User, household: Household) -> int:
     deleted = incomes_delete(incomes=mine.filter(shared=False))
     mine.filter(shared=True).update(received_by=None, updated_at=timezone.now())
     return deleted
+
+
+def income_visible_to(*, user: User, pk: uuid.UUID | str) -> Income:
+    """One income the member sees, with its author; Http404 for any other (or none)."""
+    return get_object_or_404(Income.objects.visible_to(user).select_related("received_by"), pk=pk)

@@ -53,6 +53,42 @@ def visible_to_q(user: User, prefix: str = "") -> models.Q:
     )
 
 
+def validate_amount(amount: Decimal | None) -> None:
+    """An amount spent, planned or received is more than zero (as the CHECK constraints say)."""
+    if amount is not None and amount <= 0:
+        raise ValidationError({"amount": "The amount must be more than zero."})
+
+
+def validate_amount_and_author(entry: Spending | PlannedSpending, foreign_author: str) -> None:
+    """The rules a spending and a plan share: an amount over zero, and an author (if any) in the
+    funnel's household; `foreign_author` is the message for an author from elsewhere."""
+    validate_amount(entry.amount)
+    # Both are loaded objects on the services' paths: this costs no query there.
+    if (
+        entry.created_by_id is not None
+        and entry.funnel_id is not None
+        and entry.created_by.household_id != entry.funnel.household_id
+    ):
+        raise ValidationError({"created_by": foreign_author})
+
+
+def author_field(*, related_name: str, help_text: str) -> models.ForeignKey:
+    """Who made a row; set to empty (not deleted) when that member leaves the household."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        help_text=help_text,
+    )
+
+
+def amount_positive(name: str) -> models.CheckConstraint:
+    """The database's own check that an amount is more than zero."""
+    return models.CheckConstraint(condition=models.Q(amount__gt=0), name=name)
+
+
 class FunnelQuerySet(models.QuerySet["Funnel"]):
     def visible_to(self, user: User) -> FunnelQuerySet:
         """The member's own personal funnels and every shared funnel of their household."""
@@ -213,11 +249,7 @@ class SpendingQuerySet(models.QuerySet["Spending"]):
 class Spending(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4)
     funnel = models.ForeignKey(Funnel, on_delete=models.CASCADE, related_name="spendings")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
+    created_by = author_field(
         related_name="spendings",
         help_text="Empty when the member who spent has left the household.",
     )
@@ -240,26 +272,14 @@ class Spending(models.Model):
             models.Index(fields=["spent_at", "created_at"], name="spending_newest"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(amount__gt=0), name="spending_amount_positive"
-            ),
+            amount_positive("spending_amount_positive"),
         ]
 
     def __str__(self) -> str:
         return f"{self.amount} from {self.funnel_id} at {self.spent_at:%Y-%m-%d %H:%M}"
 
     def clean(self) -> None:
-        if self.amount is not None and self.amount <= 0:
-            raise ValidationError({"amount": "The amount must be more than zero."})
-        # Both are loaded objects on the services' paths: this costs no query there.
-        if (
-            self.created_by_id is not None
-            and self.funnel_id is not None
-            and self.created_by.household_id != self.funnel.household_id
-        ):
-            raise ValidationError(
-                {"created_by": "Who spent it is a member of the funnel's household."}
-            )
+        validate_amount_and_author(self, "Who spent it is a member of the funnel's household.")
 
 
 TOMBSTONE_RETENTION = timedelta(days=90)
@@ -269,6 +289,25 @@ class TombstoneQuerySet[T: models.Model](models.QuerySet[T]):
     def visible_to(self, user: User) -> TombstoneQuerySet[T]:
         """Deletions the member could have seen: shared ones and their own."""
         return self.filter(visible_to_q(user))
+
+    def flush_expired(self) -> int:
+        """Forget deletions older than TOMBSTONE_RETENTION; returns how many."""
+        return self.filter(deleted_at__lt=timezone.now() - TOMBSTONE_RETENTION).delete()[0]
+
+    def record(self, deleted: models.QuerySet, **columns: str | models.Expression) -> None:
+        """A tombstone, dated now, for each row of `deleted` (call it before they go);
+        `columns` name where each tombstone field comes from (a field path or an expression)."""
+        rows = deleted.values_list(*columns.values())
+        now = timezone.now()
+        # An id deleted before (then brought back by undo) gets a fresh tombstone.
+        self.filter(pk__in=deleted.values("id")).delete()
+        self.bulk_create(
+            (
+                self.model(**dict(zip(columns, row, strict=True)), deleted_at=now)
+                for row in rows.iterator()
+            ),
+            batch_size=500,
+        )
 
 
 def tombstone_owner_field(*, help_text: str) -> models.ForeignKey:
@@ -342,11 +381,7 @@ class Income(models.Model):
     household = models.ForeignKey(
         "accounts.Household", on_delete=models.CASCADE, related_name="incomes"
     )
-    received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
+    received_by = author_field(
         related_name="incomes",
         help_text="Who recorded it; empty when that member has left the household.",
     )
@@ -371,7 +406,7 @@ class Income(models.Model):
             models.Index(fields=["updated_at"], name="income_updated_at"),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="income_amount_positive"),
+            amount_positive("income_amount_positive"),
             models.CheckConstraint(condition=~models.Q(source=""), name="income_source_not_empty"),
         ]
 
@@ -384,8 +419,14 @@ class Income(models.Model):
         )
 
     def clean(self) -> None:
-        if self.amount is not None and self.amount <= 0:
-            raise ValidationError({"amount": "The amount must be more than zero."})
+        validate_amount(self.amount)
+        # A loaded object on the services' paths: this costs no query there.
+        if (
+            self.received_by_id is not None
+            and self.household_id is not None
+            and self.received_by.household_id != self.household_id
+        ):
+            raise ValidationError({"received_by": "Who recorded it is a member of its household."})
         if not self.shared and self.received_by_id is None:
             raise ValidationError(
                 {"shared": "Income of a former member stays shared: nobody else could see it."}
@@ -433,11 +474,7 @@ class PlannedSpending(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4)
     funnel = models.ForeignKey(Funnel, on_delete=models.CASCADE, related_name="plans")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
+    created_by = author_field(
         related_name="planned_spendings",
         help_text="Empty when the member who planned it has left the household.",
     )
@@ -454,9 +491,7 @@ class PlannedSpending(models.Model):
         ordering = ["date", "created_at"]
         indexes = [models.Index(fields=["funnel", "date"], name="planned_funnel_date")]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(amount__gt=0), name="planned_amount_positive"
-            ),
+            amount_positive("planned_amount_positive"),
         ]
 
     def __str__(self) -> str:
@@ -464,16 +499,7 @@ class PlannedSpending(models.Model):
         return f"{label} {self.amount} on {self.date:%Y-%m-%d} ({self.repeat})"
 
     def clean(self) -> None:
-        if self.amount is not None and self.amount <= 0:
-            raise ValidationError({"amount": "The amount must be more than zero."})
-        if (
-            self.created_by_id is not None
-            and self.funnel_id is not None
-            and self.created_by.household_id != self.funnel.household_id
-        ):
-            raise ValidationError(
-                {"created_by": "Who planned it is a member of the funnel's household."}
-            )
+        validate_amount_and_author(self, "Who planned it is a member of the funnel's household.")
 
 
 class OccurrenceStatus(models.TextChoices):

@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import FilteredRelation, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -37,6 +37,7 @@ from funnels.models import (
     Repeat,
     Spending,
 )
+from funnels.services import ensure_visible, entry_changes, entry_new, id_holder
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -52,11 +53,6 @@ class PlannedIdConflict(Exception):
 
 class OccurrenceConflict(Exception):
     """An occurrence was already done with the other way (paid vs skipped)."""
-
-
-def _ensure_visible(user: User, funnel: Funnel) -> None:
-    if not funnel.is_visible_to(user):
-        raise PermissionDenied("This funnel is not yours to use.")
 
 
 def first_day(plan: PlannedSpending, tz: object) -> date:
@@ -86,17 +82,10 @@ def planned_create(
     plan_id: uuid.UUID | None = None,
 ) -> PlannedSpending:
     """Plan a spending from a funnel the member can see, once or repeating."""
-    _ensure_visible(user, funnel)
-    plan = PlannedSpending(
-        funnel=funnel,
-        created_by=user,
-        amount=to_money(amount),
-        date=date,
-        note=(note or "").strip(),
-        repeat=repeat,
-    )
-    if plan_id is not None:
-        plan.id = plan_id
+    plan = entry_new(
+        model=PlannedSpending, user=user, funnel=funnel, amount=amount, note=note, entry_id=plan_id,
+        date=date, repeat=repeat,
+    )  # fmt: skip
     plan.full_clean(validate_unique=False)
     plan.save(force_insert=True)
     return plan
@@ -125,11 +114,9 @@ def planned_create_idempotent(
             )  # fmt: skip
         return plan, True
     except IntegrityError:
-        existing = PlannedSpending.objects.visible_to(user).filter(pk=plan_id).first()
-        if existing is None:
-            if not PlannedSpending.objects.filter(pk=plan_id).exists():
-                raise
-            raise PlannedIdConflict("This id is already taken; use a new id.") from None
+        existing = id_holder(
+            visible=PlannedSpending.objects.visible_to(user), pk=plan_id, conflict=PlannedIdConflict
+        )
     same = (
         existing.funnel_id == funnel.pk
         and existing.amount == to_money(amount)
@@ -150,16 +137,10 @@ _PLAN_FIELDS = {"funnel", "amount", "date", "note", "repeat"}
 def planned_update(*, user: User, plan: PlannedSpending, **changes: object) -> PlannedSpending:
     """Change a plan's funnel, amount, date, note or repeat; occurrences already recorded or
     skipped stay as they are."""
-    _ensure_visible(user, plan.funnel)
-    unknown = set(changes) - _PLAN_FIELDS
-    if unknown:
-        raise TypeError(f"planned_update got unknown fields {sorted(unknown)}")
-    if "funnel" in changes:
-        _ensure_visible(user, changes["funnel"])  # type: ignore[arg-type]
-    if "amount" in changes:
-        changes["amount"] = to_money(changes["amount"])  # type: ignore[arg-type]
-    if "note" in changes:
-        changes["note"] = (changes["note"] or "").strip()  # type: ignore[union-attr]
+    changes = entry_changes(
+        user=user, funnel=plan.funnel, changes=changes, allowed=_PLAN_FIELDS,
+        service="planned_update",
+    )  # fmt: skip
     for field, value in changes.items():
         setattr(plan, field, value)
     plan.full_clean(validate_unique=False)
@@ -180,7 +161,7 @@ def planned_save_staff(*, plan: PlannedSpending) -> PlannedSpending:
 
 def planned_delete(*, user: User, plan: PlannedSpending) -> None:
     """Delete a plan; the spendings its occurrences became stay (they were really spent)."""
-    _ensure_visible(user, plan.funnel)
+    ensure_visible(user=user, funnel=plan.funnel)
     plans_delete(plans=PlannedSpending.objects.filter(pk=plan.pk))
 
 
@@ -243,7 +224,7 @@ def _occurrence_done(
 def planned_paid(*, user: User, plan: PlannedSpending, on: date) -> tuple[PlannedOccurrence, bool]:
     """Record the occurrence due on `on` as a spending made now, by `user`: (occurrence,
     created). Tapped twice, the second does nothing; a skipped one raises OccurrenceConflict."""
-    _ensure_visible(user, plan.funnel)
+    ensure_visible(user=user, funnel=plan.funnel)
     _check_due_on(plan, on)
     return _occurrence_done(
         plan=plan, on=on, status=OccurrenceStatus.PAID, spent_by=user, spent_at=None
@@ -253,7 +234,7 @@ def planned_paid(*, user: User, plan: PlannedSpending, on: date) -> tuple[Planne
 def planned_skip(*, user: User, plan: PlannedSpending, on: date) -> tuple[PlannedOccurrence, bool]:
     """Drop the occurrence due on `on` (no spending): (occurrence, created). One already
     recorded as a spending raises OccurrenceConflict (delete the spending instead)."""
-    _ensure_visible(user, plan.funnel)
+    ensure_visible(user=user, funnel=plan.funnel)
     _check_due_on(plan, on)
     return _occurrence_done(
         plan=plan, on=on, status=OccurrenceStatus.SKIPPED, spent_by=None, spent_at=None
@@ -263,7 +244,7 @@ def planned_skip(*, user: User, plan: PlannedSpending, on: date) -> tuple[Planne
 def planned_unskip(*, user: User, plan: PlannedSpending, on: date) -> bool:
     """Take back a skip: the occurrence on `on` is set aside (and recorded on its day) again.
     Returns whether there was a skip to take back (a paid occurrence stays paid)."""
-    _ensure_visible(user, plan.funnel)
+    ensure_visible(user=user, funnel=plan.funnel)
     deleted, _ = PlannedOccurrence.objects.filter(
         plan=plan, date=on, status=OccurrenceStatus.SKIPPED
     ).delete()

@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from funnels import allowance
 from funnels.fields import MoneyField
 from funnels.models import Funnel, Income, Spending
-from funnels.selectors import FORMER_MEMBERS, spendings_visible_to
+from funnels.selectors import filter_member_and_days, spendings_visible_to
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -60,17 +60,24 @@ class FunnelShare:
         return max(self.spent - self.limit, ZERO)
 
 
-@dataclass(frozen=True)
-class DayFlow:
-    """Money out and in on one local day."""
+class MoneyInAndOut:
+    """What was spent and what came in; `balance` is their difference."""
 
-    day: date
     spent: Decimal
     income: Decimal
 
     @property
     def balance(self) -> Decimal:
         return self.income - self.spent
+
+
+@dataclass(frozen=True)
+class DayFlow(MoneyInAndOut):
+    """Money out and in on one local day."""
+
+    day: date
+    spent: Decimal
+    income: Decimal
 
     @property
     def iso(self) -> str:
@@ -84,7 +91,7 @@ class DayFlow:
 
 
 @dataclass(frozen=True)
-class PeriodSummary:
+class PeriodSummary(MoneyInAndOut):
     """What a member sees of a period: the figures of §8.2 and the series of the reports page."""
 
     period: allowance.Period
@@ -94,10 +101,6 @@ class PeriodSummary:
     count: int
     by_funnel: list[FunnelShare]
     by_day: list[DayFlow]
-
-    @property
-    def balance(self) -> Decimal:
-        return self.income - self.spent
 
     @property
     def remaining(self) -> Decimal:
@@ -303,17 +306,13 @@ INCOME = "income"
 
 
 @dataclass(frozen=True)
-class HistoryTotals:
+class HistoryTotals(MoneyInAndOut):
     """Sum and count of each type of what the history shows (all pages, not just this one)."""
 
     spent: Decimal
     spent_count: int
     income: Decimal
     income_count: int
-
-    @property
-    def balance(self) -> Decimal:
-        return self.income - self.spent
 
 
 def _history_querysets(
@@ -330,19 +329,12 @@ def _history_querysets(
     spendings = spendings_visible_to(
         user=user, funnel=funnel, member=member, since=since, until=until
     ).select_related(None)
-    tz = user.household.tzinfo
-    incomes = Income.objects.visible_to(user)
+    incomes = filter_member_and_days(
+        rows=Income.objects.visible_to(user), author="received_by", at="received_at", member=member,
+        since=since, until=until, tz=user.household.tzinfo,
+    )  # fmt: skip
     if funnel is not None:
         incomes = incomes.none()
-    if member == FORMER_MEMBERS:
-        incomes = incomes.filter(received_by__isnull=True)
-    elif member:
-        incomes = incomes.filter(received_by__username=member)
-    if since is not None:
-        incomes = incomes.filter(received_at__gte=allowance.local_midnight(since, tz))
-    if until is not None:
-        end = allowance.local_midnight(until + timedelta(days=1), tz)
-        incomes = incomes.filter(received_at__lt=end)
     if kind == INCOME:
         spendings = spendings.none()
     elif kind == SPENDING:

@@ -27,13 +27,10 @@ from budget.api import (
     StrictIntegerField,
     StrictUUIDField,
 )
+from funnels.allowance import EARLIEST_DATE, LATEST_DATE
 from funnels.fields import MONEY_PATTERN, POSITIVE_MONEY_PATTERN, to_money
 from funnels.models import Funnel, Rollover
 
-# Dates outside this range are refused as input: nobody budgets in year 1, and local-time
-# arithmetic near datetime.min/max would overflow.
-EARLIEST_DATE = date(2000, 1, 1)
-LATEST_DATE = date(2999, 12, 31)
 MAX_POSITION = 2**31 - 1
 # What the schema says of those limits: a year 2000-2999 (the format says the rest).
 DATE_PATTERN = r"^2[0-9]{3}-[0-9]{2}-[0-9]{2}$"
@@ -162,12 +159,8 @@ def check_date_range(value: date) -> date:
 class LocalDateTimeField(serializers.DateTimeField):
     """An ISO 8601 datetime; one without an offset is read in the household time zone."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.local_tz: zoneinfo.ZoneInfo | None = None
-
     def default_timezone(self) -> Any:
-        return self.local_tz or super().default_timezone()
+        return _user_tz(self.context) or super().default_timezone()
 
     def to_internal_value(self, value: Any) -> datetime:
         if not isinstance(value, str):
@@ -177,8 +170,9 @@ class LocalDateTimeField(serializers.DateTimeField):
         return parsed
 
 
-def _user_tz(serializer: serializers.Serializer) -> zoneinfo.ZoneInfo | None:
-    request = serializer.context.get("request")
+def _user_tz(context: dict[str, Any]) -> zoneinfo.ZoneInfo | None:
+    """The household time zone of the request's member (none without a request)."""
+    request = context.get("request")
     user = getattr(request, "user", None)
     household = getattr(user, "household", None)
     return household.tzinfo if household is not None else None
@@ -310,7 +304,19 @@ class SpendingSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField(read_only=True)
 
 
-class SpendingInputSerializer(serializers.Serializer):
+class VisibleFunnelMixin(serializers.Serializer):
+    """An input serializer's `funnel` id becomes a funnel the member sees ("No such funnel."
+    for any other, as for none)."""
+
+    def validate_funnel(self, value: Any) -> Funnel:
+        user = self.context["request"].user
+        funnel = Funnel.objects.visible_to(user).filter(pk=value).first()
+        if funnel is None:
+            raise serializers.ValidationError("No such funnel.")
+        return funnel
+
+
+class SpendingInputSerializer(VisibleFunnelMixin):
     """What a client sends to record (id optional, for safe retries) or change a spending."""
 
     id = client_id_field()
@@ -323,17 +329,6 @@ class SpendingInputSerializer(serializers.Serializer):
     note = StrictCharField(
         max_length=200, allow_blank=True, required=False, validators=[PLAIN_TEXT]
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["spent_at"].local_tz = _user_tz(self)
-
-    def validate_funnel(self, value: Any) -> Funnel:
-        user = self.context["request"].user
-        funnel = Funnel.objects.visible_to(user).filter(pk=value).first()
-        if funnel is None:
-            raise serializers.ValidationError("No such funnel.")
-        return funnel
 
 
 class SpendingUpdateSerializer(SpendingInputSerializer):
@@ -393,20 +388,11 @@ class DateParam(serializers.DateField):
         return check_date_range(super().to_internal_value(value))
 
 
-class SpendingFilterSerializer(QueryParamsSerializer):
-    """Query parameters of the spendings list."""
+class DatesFilterSerializer(QueryParamsSerializer):
+    """Query parameters of a list between two local dates (both optional and inclusive)."""
 
-    funnel = serializers.UUIDField(required=False, help_text="Only spendings of this funnel.")
     since = DateParam(required=False, help_text="From this local date (inclusive).")
     until = DateParam(required=False, help_text="Up to this local date (inclusive).")
-    updated_since = LocalDateTimeField(
-        required=False,
-        help_text="Only spendings created or changed at or after this time (for sync).",
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["updated_since"].local_tz = _user_tz(self)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "since" in attrs and "until" in attrs and attrs["since"] > attrs["until"]:
@@ -414,14 +400,20 @@ class SpendingFilterSerializer(QueryParamsSerializer):
         return attrs
 
 
+class SpendingFilterSerializer(DatesFilterSerializer):
+    """Query parameters of the spendings list."""
+
+    funnel = serializers.UUIDField(required=False, help_text="Only spendings of this funnel.")
+    updated_since = LocalDateTimeField(
+        required=False,
+        help_text="Only spendings created or changed at or after this time (for sync).",
+    )
+
+
 class DeletedFilterSerializer(QueryParamsSerializer):
-    """Query parameters of the deleted-spendings list."""
+    """Query parameters of the deleted-spendings and deleted-income lists."""
 
     since = LocalDateTimeField(help_text="Deletions at or after this time.")
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["since"].local_tz = _user_tz(self)
 
 
 class OverviewParamsSerializer(QueryParamsSerializer):

@@ -11,13 +11,19 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import CharField, Max, QuerySet, Value
 from django.utils import timezone
 
 from budget.metrics import spending_created_counted
 from funnels.fields import to_money
-from funnels.models import TOMBSTONE_RETENTION, Funnel, Rollover, Spending, SpendingTombstone
+from funnels.models import (
+    Funnel,
+    PlannedSpending,
+    Rollover,
+    Spending,
+    SpendingTombstone,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -25,10 +31,65 @@ if TYPE_CHECKING:
 DEFAULT_FUNNELS = (("Food", "🍞", "#ffa500"), ("Misc", "🛍️", "#48d1cc"))
 
 
-def _ensure_visible(user: User, funnel: Funnel) -> None:
+def ensure_visible(*, user: User, funnel: Funnel) -> None:
+    """PermissionDenied unless the member sees the funnel (spendings' and plans' services)."""
     if not funnel.is_visible_to(user):
         # Callers look funnels up through visible_to; this guards against a wrong caller.
         raise PermissionDenied("This funnel is not yours to use.")
+
+
+def entry_new[E: (Spending, PlannedSpending)](
+    *,
+    model: type[E],
+    user: User,
+    funnel: Funnel,
+    amount: Decimal | str,
+    note: str,
+    entry_id: uuid.UUID | None,
+    **fields: object,
+) -> E:
+    """A new spending or plan (not saved) by `user` from a funnel they see: the amount as
+    money, the note trimmed, under the client's `entry_id` when there is one."""
+    ensure_visible(user=user, funnel=funnel)
+    entry = model(
+        funnel=funnel, created_by=user, amount=to_money(amount), note=(note or "").strip(), **fields
+    )
+    if entry_id is not None:
+        entry.id = entry_id
+    return entry
+
+
+def id_holder[M: models.Model](
+    *, visible: QuerySet[M], pk: uuid.UUID, conflict: type[Exception]
+) -> M:
+    """Call it where a create under a client-chosen id failed with an IntegrityError: the row
+    holding that id when the member sees it (`visible`), else `conflict` (someone else's row:
+    it says only that the id is taken). No row at all: the error was another one, re-raised."""
+    existing = visible.filter(pk=pk).first()
+    if existing is None:
+        if not visible.model.objects.filter(pk=pk).exists():
+            raise  # the caller's IntegrityError: it was about something else
+        raise conflict("This id is already taken; use a new id.") from None
+    return existing
+
+
+def entry_changes(
+    *, user: User, funnel: Funnel, changes: dict[str, object], allowed: set[str], service: str
+) -> dict[str, object]:
+    """The changes to a spending or plan of `funnel`, checked: only `allowed` fields (else a
+    TypeError naming `service`), both funnels the member's, the amount as money, the note
+    trimmed."""
+    ensure_visible(user=user, funnel=funnel)
+    unknown = set(changes) - allowed
+    if unknown:
+        raise TypeError(f"{service} got unknown fields {sorted(unknown)}")
+    if "funnel" in changes:
+        ensure_visible(user=user, funnel=changes["funnel"])  # type: ignore[arg-type]
+    if "amount" in changes:
+        changes["amount"] = to_money(changes["amount"])  # type: ignore[arg-type]
+    if "note" in changes:
+        changes["note"] = (changes["note"] or "").strip()  # type: ignore[attr-defined]
+    return changes
 
 
 def _next_position(user: User) -> int:
@@ -99,7 +160,7 @@ def funnel_update(
     *, user: User, funnel: Funnel, shared: bool | None = None, **changes: object
 ) -> Funnel:
     """Change a funnel's name, emoji, colour, limit, position or whether it is shared."""
-    _ensure_visible(user, funnel)
+    ensure_visible(user=user, funnel=funnel)
     unknown = set(changes) - _FUNNEL_FIELDS
     if unknown:
         raise TypeError(f"funnel_update got unknown fields {sorted(unknown)}")
@@ -127,9 +188,9 @@ def funnel_delete(*, user: User, funnel: Funnel, move_to: Funnel | None = None) 
 
     Returns how many spendings were deleted (0 when they were moved).
     """
-    _ensure_visible(user, funnel)
+    ensure_visible(user=user, funnel=funnel)
     if move_to is not None:
-        _ensure_visible(user, move_to)
+        ensure_visible(user=user, funnel=move_to)
         if move_to.pk == funnel.pk:
             raise ValidationError({"move_to": "Pick another funnel to move the spendings to."})
         if funnel.is_shared and not move_to.is_shared:
@@ -174,25 +235,13 @@ def spending_create(
     spending_id: uuid.UUID | None = None,
 ) -> Spending:
     """Record money spent from a funnel the member can see."""
-    spending = _spending_new(user=user, funnel=funnel, amount=amount, spent_at=spent_at, note=note)
-    if spending_id is not None:
-        spending.id = spending_id
+    spending = entry_new(
+        model=Spending, user=user, funnel=funnel, amount=amount, note=note, entry_id=spending_id,
+        spent_at=spent_at or timezone.now(),
+    )  # fmt: skip
     spending = _spending_insert(spending, reused_id=spending_id is not None)
     spending_created_counted()
     return spending
-
-
-def _spending_new(
-    *, user: User, funnel: Funnel, amount: Decimal | str, spent_at: datetime | None, note: str
-) -> Spending:
-    _ensure_visible(user, funnel)
-    return Spending(
-        funnel=funnel,
-        created_by=user,
-        amount=to_money(amount),
-        spent_at=spent_at or timezone.now(),
-        note=(note or "").strip(),
-    )
 
 
 def _spending_clean(spending: Spending) -> None:
@@ -280,16 +329,10 @@ _SPENDING_FIELDS = {"amount", "spent_at", "note", "funnel"}
 
 def spending_update(*, user: User, spending: Spending, **changes: object) -> Spending:
     """Change the amount, funnel, time or note of a spending the member can see."""
-    _ensure_visible(user, spending.funnel)
-    unknown = set(changes) - _SPENDING_FIELDS
-    if unknown:
-        raise TypeError(f"spending_update got unknown fields {sorted(unknown)}")
-    if "funnel" in changes:
-        _ensure_visible(user, changes["funnel"])  # type: ignore[arg-type]
-    if "amount" in changes:
-        changes["amount"] = to_money(changes["amount"])
-    if "note" in changes:
-        changes["note"] = (changes["note"] or "").strip()  # type: ignore[union-attr]
+    changes = entry_changes(
+        user=user, funnel=spending.funnel, changes=changes, allowed=_SPENDING_FIELDS,
+        service="spending_update",
+    )  # fmt: skip
     old_funnel = spending.funnel
     for field, value in changes.items():
         setattr(spending, field, value)
@@ -308,7 +351,7 @@ def spending_update(*, user: User, spending: Spending, **changes: object) -> Spe
 @transaction.atomic
 def spending_delete(*, user: User, spending: Spending) -> None:
     """Delete a spending the member can see, leaving a tombstone for syncing clients."""
-    _ensure_visible(user, spending.funnel)
+    ensure_visible(user=user, funnel=spending.funnel)
     spendings_delete(spendings=Spending.objects.filter(pk=spending.pk))
 
 
@@ -323,29 +366,18 @@ def spendings_delete(*, spendings: QuerySet[Spending]) -> int:
 
 
 def _tombstones_write(*, spendings: QuerySet[Spending]) -> None:
-    rows = spendings.values_list("id", "funnel_id", "funnel__household_id", "funnel__owner_id")
-    now = timezone.now()
-    # An id deleted before (then brought back by undo) gets a fresh tombstone.
-    SpendingTombstone.objects.filter(pk__in=spendings.values("id")).delete()
-    SpendingTombstone.objects.bulk_create(
-        (
-            SpendingTombstone(
-                id=spending_id,
-                funnel_id=funnel_id,
-                household_id=household_id,
-                owner_id=owner_id,
-                deleted_at=now,
-            )
-            for spending_id, funnel_id, household_id, owner_id in rows.iterator()
-        ),
-        batch_size=500,
+    SpendingTombstone.objects.record(
+        spendings,
+        id="id",
+        funnel_id="funnel_id",
+        household_id="funnel__household_id",
+        owner_id="funnel__owner_id",
     )
 
 
 def tombstones_flush() -> int:
     """Forget deletions older than TOMBSTONE_RETENTION (`manage.py flush_expired`)."""
-    cutoff = timezone.now() - TOMBSTONE_RETENTION
-    return SpendingTombstone.objects.filter(deleted_at__lt=cutoff).delete()[0]
+    return SpendingTombstone.objects.flush_expired()
 
 
 def spendings_author_left(*, user: User) -> int:
@@ -383,10 +415,10 @@ def spending_create_idempotent(
     if SPENDING not in taken:
         if TOMBSTONE in taken:
             raise SpendingIdConflict("A spending with this id was deleted; use a new id.")
-        spending = _spending_new(
-            user=user, funnel=funnel, amount=amount, spent_at=spent_at, note=note
-        )
-        spending.id = spending_id
+        spending = entry_new(
+            model=Spending, user=user, funnel=funnel, amount=amount, note=note,
+            entry_id=spending_id, spent_at=spent_at or timezone.now(),
+        )  # fmt: skip
         try:
             _insert_or_fail_alone(spending)
         except IntegrityError as error:

@@ -18,13 +18,14 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.web import KEPT_DRAFT_KEY, household_time, member_required, render_page, safe_next
-from budget.forms import apply_errors, form_save
+from accounts.web import KEPT_DRAFT_KEY, household_time, member_required, render_page
+from budget.forms import apply_errors
 from funnels import selectors, services
 from funnels.forms import SpendingEditForm, SpendingForm
 from funnels.models import Spending
 from funnels.reports import income_sources_recent
 from funnels.templatetags.money import money
+from funnels.views_forms import history_edit_flow, local_input
 
 DASHBOARD = "funnels/dashboard.html"
 View = Callable[..., HttpResponse]
@@ -245,34 +246,15 @@ def spending_undo(request: HttpRequest) -> HttpResponse:
 def spending_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Change the amount, funnel, time or note of a spending."""
     spending = selectors.spending_visible_to(user=request.user, pk=pk)
-    if request.method == "POST":
-        form = SpendingEditForm(request.POST, user=request.user)
-        if form_save(
-            form,
-            lambda: services.spending_update(
-                user=request.user,
-                spending=spending,
-                **{k: form.cleaned_data[k] for k in ("amount", "funnel", "spent_at", "note")},
-            ),
-        ):
-            return redirect(safe_next(request) or "funnels:spending-list")
-        status = 422
-    else:
-        local = timezone.localtime(spending.spent_at)
-        form = SpendingEditForm(
-            initial={
-                "amount": spending.amount,
-                "funnel": spending.funnel,
-                "spent_at": local.strftime("%Y-%m-%dT%H:%M"),
-                "note": spending.note,
-            },
-            user=request.user,
-        )
-        status = 200
-    context = {
-        "form": form,
-        "spending": spending,
-        "funnels": selectors.funnels_visible_to(user=request.user),
-        "next": request.POST.get("next") or request.GET.get("next") or "",
-    }
-    return render(request, "funnels/spending_edit.html", context, status=status)
+    fields = ("amount", "funnel", "spent_at", "note")
+    return history_edit_flow(
+        request,
+        form_class=functools.partial(SpendingEditForm, user=request.user),
+        initial={name: getattr(spending, name) for name in fields}
+        | {"spent_at": local_input(spending.spent_at)},
+        save=lambda form: services.spending_update(
+            user=request.user, spending=spending, **{k: form.cleaned_data[k] for k in fields}
+        ),
+        template="funnels/spending_edit.html",
+        context={"spending": spending, "funnels": selectors.funnels_visible_to(user=request.user)},
+    )

@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.web import member_required
-from budget.forms import form_save
 from funnels import planned, selectors, services
 from funnels.forms import COMMON_EMOJI, PALETTE, FunnelDeleteForm, FunnelForm, PlannedForm
 from funnels.models import Funnel
+from funnels.views_forms import form_flow
 
 
 def _form_page(
@@ -48,45 +48,49 @@ def funnel_list(request: HttpRequest) -> HttpResponse:
 @member_required
 def funnel_create(request: HttpRequest) -> HttpResponse:
     """Create a personal or shared funnel."""
-    if request.method == "GET":
-        form = FunnelForm(
-            initial={"emoji": COMMON_EMOJI[0], "color": PALETTE[0], "shared": "personal"}
-        )
-        return _form_page(request, form, None)
-    form = FunnelForm(request.POST)
-    if form_save(form, lambda: services.funnel_create(user=request.user, **form.service_fields())):
-        return redirect("funnels:funnel-list")
-    return _form_page(request, form, None, status=422)
+    return _funnel_form(request, None)
 
 
 @require_http_methods(["GET", "POST"])
 @member_required
 def funnel_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Change a funnel's name, emoji, colour, limit, or whether it is shared."""
-    funnel = selectors.funnel_visible_to(user=request.user, pk=pk)
-    if request.method == "GET":
-        picked = funnel.emoji in COMMON_EMOJI
-        form = FunnelForm(
-            initial={
-                "name": funnel.name,
-                "emoji": funnel.emoji if picked else "",
-                "emoji_typed": "" if picked else funnel.emoji,
-                "color": funnel.color if funnel.color in PALETTE else "custom",
-                "color_custom": funnel.color,
-                "monthly_limit": funnel.monthly_limit,
-                "shared": "shared" if funnel.is_shared else "personal",
-                "rollover": funnel.rollover,
-                "rollover_cap": funnel.rollover_cap,
-            }
-        )
-        return _form_page(request, form, funnel)
-    form = FunnelForm(request.POST)
-    if form_save(
-        form,
-        lambda: services.funnel_update(user=request.user, funnel=funnel, **form.service_fields()),
-    ):
-        return redirect("funnels:funnel-list")
-    return _form_page(request, form, funnel, status=422)
+    return _funnel_form(request, selectors.funnel_visible_to(user=request.user, pk=pk))
+
+
+def _funnel_form(request: HttpRequest, funnel: Funnel | None) -> HttpResponse:
+    """The form of a new funnel (`funnel` None) or of one to change."""
+
+    def save(form: FunnelForm) -> Funnel:
+        if funnel is None:
+            return services.funnel_create(user=request.user, **form.service_fields())
+        return services.funnel_update(user=request.user, funnel=funnel, **form.service_fields())
+
+    return form_flow(
+        request,
+        form_class=FunnelForm,
+        initial=_funnel_initial(funnel),
+        save=save,
+        done="funnels:funnel-list",
+        page=lambda form, status: _form_page(request, form, funnel, status=status),
+    )
+
+
+def _funnel_initial(funnel: Funnel | None) -> dict[str, object]:
+    if funnel is None:
+        return {"emoji": COMMON_EMOJI[0], "color": PALETTE[0], "shared": "personal"}
+    picked = funnel.emoji in COMMON_EMOJI
+    return {
+        "name": funnel.name,
+        "emoji": funnel.emoji if picked else "",
+        "emoji_typed": "" if picked else funnel.emoji,
+        "color": funnel.color if funnel.color in PALETTE else "custom",
+        "color_custom": funnel.color,
+        "monthly_limit": funnel.monthly_limit,
+        "shared": "shared" if funnel.is_shared else "personal",
+        "rollover": funnel.rollover,
+        "rollover_cap": funnel.rollover_cap,
+    }
 
 
 @require_POST

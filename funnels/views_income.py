@@ -7,22 +7,16 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.web import household_time, member_required, safe_next
-from budget.forms import apply_errors, form_save
+from budget.forms import apply_errors
 from funnels import income as services
 from funnels.forms_income import IncomeEditForm, IncomeForm
-from funnels.models import Income
 from funnels.templatetags.money import money
 from funnels.views import _dashboard
-
-
-def _visible_income(request: HttpRequest, pk: uuid.UUID) -> Income:
-    incomes = Income.objects.visible_to(request.user).select_related("received_by")
-    return get_object_or_404(incomes, pk=pk)
+from funnels.views_forms import history_edit_flow, local_input
 
 
 @require_POST
@@ -51,36 +45,21 @@ def income_create(request: HttpRequest) -> HttpResponse:
 @household_time
 def income_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Change the amount, source, time, note or sharing of income."""
-    income = _visible_income(request, pk)
-    if request.method == "POST":
-        form = IncomeEditForm(request.POST)
-        if form_save(
-            form,
-            lambda: services.income_update(
-                user=request.user, income=income, **form.service_fields()
-            ),
-        ):
-            return redirect(safe_next(request) or "funnels:spending-list")
-        status = 422
-    else:
-        local = timezone.localtime(income.received_at)
-        form = IncomeEditForm(
-            initial={
-                "amount": income.amount,
-                "source": income.source,
-                "spent_at": local.strftime("%Y-%m-%dT%H:%M"),
-                "note": income.note,
-                "private": not income.shared,
-            }
-        )
-        status = 200
-    context = {
-        "form": form,
-        "income": income,
-        "can_hide": income.received_by_id == request.user.pk,
-        "next": request.POST.get("next") or request.GET.get("next") or "",
-    }
-    return render(request, "funnels/income_edit.html", context, status=status)
+    income = services.income_visible_to(user=request.user, pk=pk)
+    initial = {
+        "amount": income.amount, "source": income.source, "note": income.note,
+        "spent_at": local_input(income.received_at), "private": not income.shared,
+    }  # fmt: skip
+    return history_edit_flow(
+        request,
+        form_class=IncomeEditForm,
+        initial=initial,
+        save=lambda form: services.income_update(
+            user=request.user, income=income, **form.service_fields()
+        ),
+        template="funnels/income_edit.html",
+        context={"income": income, "can_hide": income.received_by_id == request.user.pk},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -88,7 +67,7 @@ def income_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @household_time
 def income_delete(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Confirm, then delete income."""
-    income = _visible_income(request, pk)
+    income = services.income_visible_to(user=request.user, pk=pk)
     if request.method == "GET":
         return render(request, "funnels/income_delete.html", {"income": income})
     services.income_delete(user=request.user, income=income)

@@ -4,6 +4,7 @@ without JavaScript."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import date
 
@@ -14,12 +15,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.web import household_time, member_required
-from budget.forms import form_save
 from funnels import planned
+from funnels.allowance import EARLIEST_DATE, LATEST_DATE
 from funnels.forms import PlannedForm
 from funnels.models import PlannedSpending
 from funnels.templatetags.money import money
 from funnels.views import dashboard_changes
+from funnels.views_forms import form_flow
 
 PLANNED_SECTION = "/funnels/#planned"
 
@@ -34,32 +36,36 @@ def _form_page(
 @member_required
 def planned_create(request: HttpRequest) -> HttpResponse:
     """Plan a spending (the funnels page's form posts here; errors show on a page of its own)."""
-    if request.method == "GET":
-        return _form_page(request, PlannedForm(user=request.user), None)
-    form = PlannedForm(request.POST, user=request.user)
-    if form_save(form, lambda: planned.planned_create(user=request.user, **form.service_fields())):
-        return redirect(PLANNED_SECTION)
-    return _form_page(request, form, None, status=422)
+    return _plan_form(request, None)
 
 
 @require_http_methods(["GET", "POST"])
 @member_required
 def planned_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Change a plan's funnel, amount, day, note or repeat."""
-    plan = planned.plan_visible_to(user=request.user, pk=pk)
-    if request.method == "GET":
-        initial = {
-            "funnel": plan.funnel_id, "amount": plan.amount, "date": plan.date,
-            "note": plan.note, "repeat": plan.repeat,
-        }  # fmt: skip
-        return _form_page(request, PlannedForm(initial=initial, user=request.user), plan)
-    form = PlannedForm(request.POST, user=request.user)
-    if form_save(
-        form,
-        lambda: planned.planned_update(user=request.user, plan=plan, **form.service_fields()),
-    ):
-        return redirect(PLANNED_SECTION)
-    return _form_page(request, form, plan, status=422)
+    return _plan_form(request, planned.plan_visible_to(user=request.user, pk=pk))
+
+
+def _plan_form(request: HttpRequest, plan: PlannedSpending | None) -> HttpResponse:
+    """The form of a new plan (`plan` None) or of one to change."""
+
+    def save(form: PlannedForm) -> PlannedSpending:
+        if plan is None:
+            return planned.planned_create(user=request.user, **form.service_fields())
+        return planned.planned_update(user=request.user, plan=plan, **form.service_fields())
+
+    initial = None if plan is None else {
+        "funnel": plan.funnel_id, "amount": plan.amount, "date": plan.date,
+        "note": plan.note, "repeat": plan.repeat,
+    }  # fmt: skip
+    return form_flow(
+        request,
+        form_class=functools.partial(PlannedForm, user=request.user),
+        initial=initial,
+        save=save,
+        done=PLANNED_SECTION,
+        page=lambda form, status: _form_page(request, form, plan, status=status),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -78,7 +84,7 @@ def _occurrence_day(request: HttpRequest) -> date | None:
         day = date.fromisoformat(request.POST.get("date", ""))
     except ValueError:
         return None
-    return day if 2000 <= day.year <= 2999 else None
+    return day if EARLIEST_DATE <= day <= LATEST_DATE else None
 
 
 def _occurrence_action(request: HttpRequest, pk: uuid.UUID, *, paid: bool) -> HttpResponse:

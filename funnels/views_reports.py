@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.web import household_time, member_required
 from funnels import charts
+from funnels.allowance import EARLIEST_DATE, LATEST_DATE
 from funnels.reports import (
     PeriodSummary,
     PeriodTotals,
@@ -24,8 +25,6 @@ from funnels.reports import (
 from funnels.selectors import local_today
 from funnels.templatetags.money import money
 
-EARLIEST = date(2000, 1, 1)
-LATEST = date(2999, 12, 31)
 WEEKDAYS = [
     ("Monday", "Mon"), ("Tuesday", "Tue"), ("Wednesday", "Wed"), ("Thursday", "Thu"),
     ("Friday", "Fri"), ("Saturday", "Sat"), ("Sunday", "Sun"),
@@ -47,7 +46,7 @@ def parse_day(value: str | None) -> date | None:
         day = None
     if day is None:
         raise BadParameter("Use a date like 2026-11-22.")
-    if not EARLIEST <= day <= LATEST:
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
         raise BadParameter("Pick a date between 2000-01-01 and 2999-12-31.")
     return day
 
@@ -60,7 +59,7 @@ def parse_month(value: str | None) -> date | None:
     if not match or not 1 <= int(match[2]) <= 12:
         raise BadParameter("Use a month like 2026-11.")
     first = date(int(match[1]), int(match[2]), 1)
-    if not EARLIEST <= first <= LATEST:
+    if not EARLIEST_DATE <= first <= LATEST_DATE:
         raise BadParameter("Pick a month between 2000-01 and 2999-12.")
     return first
 
@@ -149,8 +148,8 @@ def reports(request: HttpRequest) -> HttpResponse:
         "period": period,
         "trend": trend,
         "currency": request.user.household.currency,
-        "previous": previous if previous >= EARLIEST else None,
-        "next": period.end if period.end <= LATEST else None,
+        "previous": previous if previous >= EARLIEST_DATE else None,
+        "next": period.end if period.end <= LATEST_DATE else None,
         **_charts(summary, trend),
     }
     return render(request, "funnels/reports.html", context)
@@ -189,7 +188,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "currency": household.currency,
         "spent": sum(flow.spent for flow in month.days),
         "income": sum(flow.income for flow in month.days),
-        "previous": previous if previous >= EARLIEST else None,
-        "next": following if following <= LATEST else None,
+        "previous": previous if previous >= EARLIEST_DATE else None,
+        "next": following if following <= LATEST_DATE else None,
     }
     return render(request, "funnels/calendar.html", context)

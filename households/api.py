@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_field,
 )
@@ -22,22 +21,24 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import services as account_services
-from accounts.api import (
-    AuthView,
-    CodeSerializer,
-    StrictCharField,
-    TokenPairSerializer,
-    _valid,
-)
+from accounts.api import AuthView, CodeSerializer, TokenPairSerializer
 from accounts.models import AllowanceMode, DeviceKind, Household, Invite, User, validate_username
 from accounts.throttling import client_address
 from accounts.tokens import token_pair_issue
-from accounts.web import user_agent
-from budget.api import NAME_TEXT, PLAIN_TEXT, ErrorSerializer, StrictIntegerField
+from accounts.web import sign_in_client
+from budget.api import (
+    NAME_TEXT,
+    PLAIN_TEXT,
+    TOO_MANY_ATTEMPTS,
+    StrictCharField,
+    StrictIntegerField,
+    error_answer,
+    validated,
+)
 from households import services
 from households.selectors import household_members, invites_of, invites_open_for
 
-NOT_OWNER = OpenApiResponse(ErrorSerializer, description="Only the household's owner may do this.")
+NOT_OWNER = error_answer("Only the household's owner may do this.")
 
 
 # --- Registration (docs/rules.md §5.1) ---------------------------------------------------------
@@ -73,14 +74,12 @@ class RegisterView(AuthView):
         request=RegisterSerializer,
         responses={
             201: EnrolmentSerializer,
-            429: OpenApiResponse(
-                ErrorSerializer, description="Too many registrations from this address."
-            ),
+            429: error_answer("Too many registrations from this address."),
         },
         summary="Start a registration: a pending user with an authenticator to set up",
     )
     def post(self, request: Request) -> Response:
-        data = _valid(RegisterSerializer, request)
+        data = validated(RegisterSerializer(data=request.data))
         enrolment = account_services.registration_start(
             username=data["username"],
             display_name=data.get("display_name", ""),
@@ -96,20 +95,16 @@ class RegisterConfirmView(AuthView):
         request=ConfirmSerializer,
         responses={
             201: ConfirmedSerializer,
-            429: OpenApiResponse(
-                ErrorSerializer, description="Too many attempts: see Retry-After (seconds)."
-            ),
+            429: TOO_MANY_ATTEMPTS,
         },
         summary="Confirm a registration with the first code; signs in",
     )
     def post(self, request: Request) -> Response:
-        data = _valid(ConfirmSerializer, request)
+        data = validated(ConfirmSerializer(data=request.data))
         sign_in = services.registration_confirm(
             username=data["username"],
             code=data["code"],
-            address=client_address(request),
-            kind=DeviceKind.API,
-            user_agent=user_agent(request),
+            client=sign_in_client(request, kind=DeviceKind.API),
         )
         body = {
             **token_pair_issue(device_session=sign_in.session),
@@ -132,15 +127,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Household
-        fields = [
-            "id",
-            "name",
-            "currency",
-            "timezone",
-            "period_start_day",
-            "allowance_mode",
-            "members",
-        ]
+        fields = ["id", *Household.SETTINGS, "members"]
 
     @extend_schema_field(MemberSerializer(many=True))
     def get_members(self, household: Household) -> list[dict[str, Any]]:
@@ -235,7 +222,7 @@ class MeView(APIView):
         summary="Change my display name",
     )
     def patch(self, request: Request) -> Response:
-        data = _valid(MeUpdateSerializer, request)
+        data = validated(MeUpdateSerializer(data=request.data))
         if "display_name" in data:
             services.user_update(user=request.user, display_name=data["display_name"])
         return Response(_me(request))
@@ -245,12 +232,12 @@ class MeView(APIView):
         request=CodeSerializer,
         responses={
             204: None,
-            429: OpenApiResponse(ErrorSerializer, description="Too many wrong codes."),
+            429: error_answer("Too many wrong codes."),
         },
         summary="Delete my account (requires a current code)",
     )
     def delete(self, request: Request) -> Response:
-        data = _valid(CodeSerializer, request)
+        data = validated(CodeSerializer(data=request.data))
         services.account_delete(user=request.user, code=data["code"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -268,7 +255,7 @@ class HouseholdView(APIView):
         summary="Change the household's settings (owner only)",
     )
     def patch(self, request: Request) -> Response:
-        data = _valid(HouseholdUpdateSerializer, request)
+        data = validated(HouseholdUpdateSerializer(data=request.data))
         household = services.household_update(user=request.user, **data)
         return Response(HouseholdSerializer(household).data)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from accounts.models import AllowanceMode
+from accounts.models import AllowanceMode, Household
 
 # --- Registration ------------------------------------------------------------------------------
 
@@ -52,7 +52,7 @@ class HouseholdSettingsForm(HouseholdCalendarForm):
 
     name = forms.CharField(max_length=80, error_messages={"required": "Name the household."})
     allowance_mode = forms.ChoiceField(choices=AllowanceMode.choices)
-    field_order = ["name", "currency", "timezone", "period_start_day", "allowance_mode"]
+    field_order = Household.SETTINGS
 
 
 class DisplayNameForm(forms.Form):

@@ -16,10 +16,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.devices import device_session_start, device_sessions_end_all
-from accounts.models import DeviceKind, Household, Invite, Role, User
+from accounts.devices import device_sessions_end_all
+from accounts.models import Household, Invite, Role, User
 from accounts.services import (
     SignIn,
+    SignInClient,
     code_confirm,
     counted_attempt,
     owner_ensure,
@@ -44,14 +45,7 @@ INVITE_TTL = timedelta(days=7)
 # --- Registration: founding or joining (docs/rules.md §3.1) ----------------------------------
 
 
-def registration_confirm(
-    *,
-    username: str,
-    code: str,
-    address: str | None = None,
-    kind: str = DeviceKind.WEB,
-    user_agent: str = "",
-) -> SignIn:
+def registration_confirm(*, username: str, code: str, client: SignInClient) -> SignIn:
     """Confirm a pending registration with the first code: household, funnels, sign-in.
 
     Throttled like sign-in (guessing the first code would take the registration over). Joins
@@ -59,19 +53,19 @@ def registration_confirm(
     or revoked invite fails now), otherwise founds a new one. Returns the 10 new recovery
     codes, which exist in plain text only in this return value.
     """
-    with counted_attempt(username=username, address=address):
-        return _registration_confirm(username=username, code=code, kind=kind, user_agent=user_agent)
+    with counted_attempt(username=username, address=client.address):
+        return _registration_confirm(username=username, code=code, client=client)
 
 
 @transaction.atomic
-def _registration_confirm(*, username: str, code: str, kind: str, user_agent: str) -> SignIn:
+def _registration_confirm(*, username: str, code: str, client: SignInClient) -> SignIn:
     user, device, invite = registration_claim(username=username, code=code)
     if invite is not None:
         household_join(user=user, household=invite.household)
     else:
         household_create(owner=user)
     codes = recovery_codes_reset(user=user)
-    session = device_session_start(user=user, kind=kind, user_agent=user_agent)
+    session = client.session_start(user)
     return SignIn(user=user, device=device, session=session, recovery_codes=tuple(codes))
 
 
@@ -100,14 +94,11 @@ def household_join(*, user: User, household: Household) -> None:
     funnel_create_defaults(user=user)
 
 
-_HOUSEHOLD_FIELDS = {"name", "currency", "timezone", "period_start_day", "allowance_mode"}
-
-
 @transaction.atomic
 def household_update(*, user: User, **changes: object) -> Household:
     """Change the household's name, currency, time zone, period start day or allowance mode."""
     owner_ensure(user=user)
-    unknown = set(changes) - _HOUSEHOLD_FIELDS
+    unknown = set(changes).difference(Household.SETTINGS)
     if unknown:
         raise TypeError(f"household_update got unknown fields {sorted(unknown)}")
     household = Household.objects.select_for_update().get(pk=user.household_id)

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import functools
 import zoneinfo
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import auth, messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -21,10 +22,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.devices import device_session_current
-from accounts.forms import EnrolCodeForm
 from accounts.models import User
-from accounts.services import TooManyRegistrations
-from accounts.sessions import browser_signed_in_by_code
+from accounts.services import SignIn, TooManyRegistrations
+from accounts.sessions import enrol_page
 from accounts.throttling import client_address
 from accounts.web import (
     AuthenticatedHttpRequest,
@@ -86,26 +86,19 @@ def register_confirm(request: HttpRequest) -> HttpResponse:
     if enrolment is None:
         messages.warning(request, "That registration has expired (after 10 minutes). Start again.")
         return redirect("households:register")
-    form = EnrolCodeForm(request.POST or None)
-    signed_in = browser_signed_in_by_code(
-        request, form, functools.partial(services.registration_confirm, username=username)
-    )
-    if isinstance(signed_in, HttpResponse):
-        return signed_in
-    if signed_in is not None:
+
+    def recovery_codes_once(signed_in: SignIn) -> HttpResponse:
         request.session.pop(PENDING_REGISTRATION_KEY, None)
         # Shown in this answer only: the codes are never stored in plain text anywhere.
-        return render(
-            request,
-            "accounts/recovery_codes.html",
-            {"codes": signed_in.recovery_codes, "continue_url": reverse("households:welcome")},
-        )
-    status = 400 if form.errors else 200
-    return render(
+        context = {"codes": signed_in.recovery_codes, "continue_url": reverse("households:welcome")}
+        return render(request, "accounts/recovery_codes.html", context)
+
+    return enrol_page(
         request,
-        "accounts/enrol.html",
-        {"enrolment": enrolment, "form": form, "title": "Set up your authenticator"},
-        status=status,
+        enrolment=enrolment,
+        title="Set up your authenticator",
+        confirm=functools.partial(services.registration_confirm, username=username),
+        on_signed_in=recovery_codes_once,
     )
 
 
@@ -124,33 +117,27 @@ def invite(request: HttpRequest, code: str) -> HttpResponse:
 # --- The household page (docs/rules.md §3.5) ---------------------------------------------------
 
 
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """The data of a POST, also an empty one (a bound form then says what is missing)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _household_page(
-    request: AuthenticatedHttpRequest,
-    settings_form: HouseholdSettingsForm | None = None,
-    status: int = 200,
+    request: AuthenticatedHttpRequest, settings_form: HouseholdSettingsForm
 ) -> HttpResponse:
     user = request.user
-    household = user.household
     invites = selectors.invites_open_for(user=user) if user.is_owner else []
     context = {
-        "household": household,
-        "members": selectors.household_members(household=household),
+        "household": user.household,
+        "members": selectors.household_members(household=user.household),
         "invites": [
             (invite, request.build_absolute_uri(reverse("households:invite", args=[invite.code])))
             for invite in invites
         ],
-        "settings_form": settings_form
-        or HouseholdSettingsForm(
-            initial={
-                "name": household.name,
-                "currency": household.currency,
-                "timezone": household.timezone,
-                "period_start_day": str(household.period_start_day),
-                "allowance_mode": household.allowance_mode,
-            }
-        ),
+        "settings_form": settings_form,
         "time_zones": TIME_ZONES,
     }
+    status = 422 if settings_form.is_bound else 200  # posted and not saved
     return render(request, "households/household.html", context, status=status)
 
 
@@ -159,13 +146,13 @@ def _household_page(
 @household_time
 def household(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Members, invites and settings of the household; the owner changes the settings here."""
-    if request.method == "GET":
-        return _household_page(request)
-    form = HouseholdSettingsForm(request.POST)
+    current = request.user.household.settings_values()
+    initial = {**current, "period_start_day": str(current["period_start_day"])}
+    form = HouseholdSettingsForm(_posted(request), initial=initial)
     if form_save(form, lambda: services.household_update(user=request.user, **form.cleaned_data)):
         messages.success(request, "Household settings saved.")
         return redirect("households:household")
-    return _household_page(request, settings_form=form, status=422)
+    return _household_page(request, form)
 
 
 @require_POST
@@ -222,18 +209,18 @@ def member_reenrol(request: AuthenticatedHttpRequest, username: str) -> HttpResp
 # --- The account page (docs/rules.md §3.6) -----------------------------------------------------
 
 
-def _account_page(
-    request: AuthenticatedHttpRequest, status: int = 200, **forms: Any
-) -> HttpResponse:
+def _account_page(request: AuthenticatedHttpRequest, **forms: Form) -> HttpResponse:
+    """The account page; a bound form in `forms` was posted and not saved: 422, its errors."""
     user = request.user
     context = {
-        "name_form": forms.get("name_form")
-        or DisplayNameForm(initial={"display_name": user.display_name}),
-        "codes_form": forms.get("codes_form") or CodeForm(prefix="codes"),
-        "reenrol_form": forms.get("reenrol_form") or CodeForm(prefix="reenrol"),
+        "name_form": DisplayNameForm(initial={"display_name": user.display_name}),
+        "codes_form": CodeForm(prefix="codes"),
+        "reenrol_form": CodeForm(prefix="reenrol"),
+        **forms,
         "device": device_session_current(user=user),
         "codes_left": account_selectors.recovery_codes_left(user=user),
     }
+    status = 422 if any(form.is_bound for form in forms.values()) else 200
     return render(request, "households/account.html", context, status=status)
 
 
@@ -242,9 +229,7 @@ def _account_page(
 @household_time
 def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Display name, recovery codes, authenticator, the active device, account deletion."""
-    if request.method == "GET":
-        return _account_page(request)
-    form = DisplayNameForm(request.POST)
+    form = DisplayNameForm(_posted(request), initial={"display_name": request.user.display_name})
     if form_save(
         form,
         lambda: services.user_update(
@@ -253,7 +238,7 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     ):
         messages.success(request, "Name saved.")
         return redirect("households:account")
-    return _account_page(request, status=422, name_form=form)
+    return _account_page(request, name_form=form)
 
 
 @require_POST
@@ -273,7 +258,15 @@ def recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
             account_url = reverse("households:account")
             context = {"codes": codes, "replaced": True, "continue_url": account_url}
             return render(request, "accounts/recovery_codes.html", context)
-    return _account_page(request, status=422, codes_form=form)
+    return _account_page(request, codes_form=form)
+
+
+def _code_accepted(
+    request: AuthenticatedHttpRequest, form: CodeForm, service: Callable[..., object]
+) -> bool:
+    """Run `service` for the member with the form's current code (form_save: False when the
+    form or the service refused it, the reason then on the form)."""
+    return form_save(form, lambda: service(user=request.user, code=form.cleaned_data["code"]))
 
 
 @require_http_methods(["GET", "POST"])
@@ -283,33 +276,17 @@ def authenticator(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Move sign-in to a new authenticator: a current code first, then the new app's code."""
     if request.method == "POST" and request.POST.get("step") == "start":
         form = CodeForm(request.POST, prefix="reenrol")
-        if form.is_valid():
-            try:
-                account_services.authenticator_reenrol_start(
-                    user=request.user, code=form.cleaned_data["code"]
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                return redirect("households:authenticator")
-        return _account_page(request, status=422, reenrol_form=form)
+        if _code_accepted(request, form, account_services.authenticator_reenrol_start):
+            return redirect("households:authenticator")
+        return _account_page(request, reenrol_form=form)
     enrolment = account_services.authenticator_reenrol_pending(user=request.user)
     if enrolment is None:
         return redirect("households:account")
     form = CodeForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                account_services.authenticator_reenrol_confirm(
-                    user=request.user, code=form.cleaned_data["code"]
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, "Your new authenticator app is the one to use now.")
-                return redirect("households:account")
-        status = 422
+    if _code_accepted(request, form, account_services.authenticator_reenrol_confirm):
+        messages.success(request, "Your new authenticator app is the one to use now.")
+        return redirect("households:account")
+    status = 422 if request.method == "POST" else 200
     context = {"enrolment": enrolment, "form": form}
     return render(request, "households/authenticator.html", context, status=status)
 
@@ -319,17 +296,10 @@ def authenticator(request: AuthenticatedHttpRequest) -> HttpResponse:
 def account_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Delete one's own account after typing a current code."""
     form = CodeForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.account_delete(user=request.user, code=form.cleaned_data["code"])
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                auth.logout(request)
-                return redirect("accounts:login")
-        status = 422
+    if _code_accepted(request, form, services.account_delete):
+        auth.logout(request)
+        return redirect("accounts:login")
+    status = 422 if request.method == "POST" else 200
     return render(request, "households/account_delete.html", {"form": form}, status=status)
 
 

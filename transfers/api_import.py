@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -17,7 +16,7 @@ from rest_framework.views import APIView
 
 from budget.api import PLAIN_TEXT, ErrorSerializer, StrictIntegerField, StrictUUIDField
 from transfers.forms_import import ImportUploadForm
-from transfers.importing import import_confirm, import_preview
+from transfers.importing import import_confirm
 from transfers.models import ImportBatch
 from transfers.parsers import ImportFileError
 
@@ -101,13 +100,8 @@ class ImportListView(APIView):
         form = ImportUploadForm(request.data, request.FILES)
         if not form.is_valid():
             raise serializers.ValidationError({f: list(e) for f, e in form.errors.items()})
-        upload = form.cleaned_data["file"]
         try:
-            batch = import_preview(
-                user=request.user, raw=upload.read(), filename=upload.name or "",
-                options=form.csv_options(), encoding=form.text_encoding(),
-                max_bytes=settings.IMPORT_MAX_BYTES,
-            )  # fmt: skip
+            batch = form.preview(user=request.user)
         except ImportFileError as error:
             return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
         return Response({"id": str(batch.pk), "rows": _rows(batch)}, status=status.HTTP_201_CREATED)

@@ -87,13 +87,7 @@ def household_backup(*, user: User) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "version": VERSION,
-        "household": {
-            "name": household.name,
-            "currency": household.currency,
-            "timezone": household.timezone,
-            "period_start_day": household.period_start_day,
-            "allowance_mode": household.allowance_mode,
-        },
+        "household": household.settings_values(),
         "members": [
             {
                 "id": m.pk,
@@ -381,24 +375,25 @@ def household_restore(*, user: User, document: dict[str, Any]) -> RestoreCounts:
         funnels.append(funnel)
     funnel_ids = {f.pk for f in funnels}
 
-    spendings: list[Spending] = []
-    for index, entry in enumerate(_section(document, "spendings")):
-        r = _Reader("spendings", index, entry)
+    def in_funnel(r: _Reader) -> dict[str, Any]:
+        """What a spending and a planned spending both have: a funnel, an author, an amount."""
         funnel_id = r.uuid("funnel")
         if funnel_id not in funnel_ids:
             raise r.fail("funnel", "names no funnel of the backup")
-        spendings.append(
-            Spending(
-                id=r.uuid("id"),
-                funnel_id=funnel_id,
-                created_by_id=member(r, "created_by"),
-                amount=r.money("amount", positive=True),
-                spent_at=r.moment("spent_at"),
-                note=r.text("note", max_length=200),
-                created_at=r.moment("created_at"),
-                updated_at=r.moment("updated_at"),
-            )
-        )
+        return {
+            "id": r.uuid("id"),
+            "funnel_id": funnel_id,
+            "created_by_id": member(r, "created_by"),
+            "amount": r.money("amount", positive=True),
+            "note": r.text("note", max_length=200),
+            "created_at": r.moment("created_at"),
+            "updated_at": r.moment("updated_at"),
+        }
+
+    spendings: list[Spending] = []
+    for index, entry in enumerate(_section(document, "spendings")):
+        r = _Reader("spendings", index, entry)
+        spendings.append(Spending(**in_funnel(r), spent_at=r.moment("spent_at")))
 
     incomes: list[Income] = []
     for index, entry in enumerate(_section(document, "incomes")):
@@ -430,19 +425,8 @@ def household_restore(*, user: User, document: dict[str, Any]) -> RestoreCounts:
     done: list[PlannedOccurrence] = []
     for index, entry in enumerate(document.get("planned", [])):  # absent before version 1.1
         r = _Reader("planned", index, entry)
-        funnel_id = r.uuid("funnel")
-        if funnel_id not in funnel_ids:
-            raise r.fail("funnel", "names no funnel of the backup")
         plan = PlannedSpending(
-            id=r.uuid("id"),
-            funnel_id=funnel_id,
-            created_by_id=member(r, "created_by"),
-            amount=r.money("amount", positive=True),
-            date=r.day("date"),
-            note=r.text("note", max_length=200),
-            repeat=r.choice("repeat", Repeat.values),
-            created_at=r.moment("created_at"),
-            updated_at=r.moment("updated_at"),
+            **in_funnel(r), date=r.day("date"), repeat=r.choice("repeat", Repeat.values)
         )
         plans.append(plan)
         entries = entry.get("done", [])

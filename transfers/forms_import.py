@@ -6,7 +6,10 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
+from accounts.models import User
 from transfers import parsers
+from transfers.importing import import_preview
+from transfers.models import ImportBatch
 
 ENCODINGS = (("utf-8", "UTF-8"), ("cp1252", "Windows-1252"), ("latin-1", "ISO-8859-1"))
 
@@ -56,5 +59,15 @@ class ImportUploadForm(forms.Form):
             sign_column=data["sign_column"].strip(),
         )
 
-    def text_encoding(self) -> str:
-        return self.cleaned_data["encoding"] or "utf-8"
+    def preview(self, *, user: User) -> ImportBatch:
+        """The valid upload read into a batch to review (the import_preview service), for the
+        page and the API alike; ImportFileError for a file or choice that cannot be used."""
+        upload = self.cleaned_data["file"]
+        return import_preview(
+            user=user,
+            raw=upload.read(),
+            filename=upload.name or "",
+            options=self.csv_options(),
+            encoding=self.cleaned_data["encoding"] or "utf-8",
+            max_bytes=settings.IMPORT_MAX_BYTES,
+        )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.web import AuthenticatedHttpRequest, member_required
 from funnels.models import Funnel
 from transfers.forms_import import ImportUploadForm
-from transfers.importing import import_confirm, import_preview
+from transfers.importing import import_confirm
 from transfers.models import ImportBatch
 from transfers.parsers import ImportFileError
 
@@ -28,13 +27,8 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if form.is_valid():
-            upload = form.cleaned_data["file"]
             try:
-                batch = import_preview(
-                    user=request.user, raw=upload.read(), filename=upload.name or "",
-                    options=form.csv_options(), encoding=form.text_encoding(),
-                    max_bytes=settings.IMPORT_MAX_BYTES,
-                )  # fmt: skip
+                batch = form.preview(user=request.user)
             except ImportFileError as error:
                 form.add_error("file", str(error))
             else:

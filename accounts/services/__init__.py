@@ -38,6 +38,7 @@ from accounts.services.registration import (
 from accounts.services.signin import (
     WRONG_CODE,
     SignIn,
+    SignInClient,
     SignInFailed,
     TooManyAttempts,
     code_confirm,
@@ -55,6 +56,7 @@ __all__ = [
     "WRONG_CODE",
     "Enrolment",
     "SignIn",
+    "SignInClient",
     "SignInFailed",
     "TooManyAttempts",
     "TooManyRegistrations",

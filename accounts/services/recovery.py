@@ -12,7 +12,6 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import (
-    DeviceKind,
     RecoveryCode,
     RecoveryDevice,
     ReenrolmentLink,
@@ -24,10 +23,10 @@ from accounts.services.ownership import owner_ensure
 from accounts.services.signin import (
     WRONG_CODE,
     SignIn,
+    SignInClient,
     _verify,
     code_confirm,
     counted_attempt,
-    device_session_start,
 )
 
 REENROLMENT_LINK_TTL = timedelta(hours=24)
@@ -147,14 +146,7 @@ def reenrolment_link_open(*, token: str) -> Enrolment | None:
     return Enrolment(user=link.user, device=device)
 
 
-def reenrolment_link_complete(
-    *,
-    token: str,
-    code: str,
-    address: str | None = None,
-    kind: str = DeviceKind.WEB,
-    user_agent: str = "",
-) -> SignIn:
+def reenrolment_link_complete(*, token: str, code: str, client: SignInClient) -> SignIn:
     """Confirm the new authenticator behind a link: it replaces the old one and signs in.
 
     Throttled like sign-in, per the link's user and the client address.
@@ -162,12 +154,12 @@ def reenrolment_link_complete(
     link = _usable_link(token)
     if link is None:
         raise ValidationError("This link is not valid: it was used or has expired.")
-    with counted_attempt(username=link.user.username, address=address):
-        return _reenrolment_link_complete(token=token, code=code, kind=kind, user_agent=user_agent)
+    with counted_attempt(username=link.user.username, address=client.address):
+        return _reenrolment_link_complete(token=token, code=code, client=client)
 
 
 @transaction.atomic
-def _reenrolment_link_complete(*, token: str, code: str, kind: str, user_agent: str) -> SignIn:
+def _reenrolment_link_complete(*, token: str, code: str, client: SignInClient) -> SignIn:
     link = _usable_link(token, lock=True)
     if link is None:
         raise ValidationError("This link is not valid: it was used or has expired.")
@@ -175,5 +167,4 @@ def _reenrolment_link_complete(*, token: str, code: str, kind: str, user_agent: 
     device = authenticator_reenrol_confirm(user=user, code=code)
     link.used_at = timezone.now()
     link.save(update_fields=["used_at"])
-    session = device_session_start(user=user, kind=kind, user_agent=user_agent)
-    return SignIn(user=user, device=device, session=session)
+    return SignIn(user=user, device=device, session=client.session_start(user))

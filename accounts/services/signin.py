@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.devices import device_session_start
 from accounts.models import (
+    DeviceKind,
     DeviceSession,
     RecoveryDevice,
     User,
@@ -32,6 +33,20 @@ class SignIn:
     device: Device
     session: DeviceSession
     recovery_codes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SignInClient:
+    """Where a sign-in comes from: the address the throttle counts, and the kind and User-Agent
+    of the device session it starts (accounts.web.sign_in_client reads them off a request)."""
+
+    address: str | None = None
+    kind: str = DeviceKind.WEB
+    user_agent: str = ""
+
+    def session_start(self, user: User) -> DeviceSession:
+        """The new device session of `user` on this client (the one-device policy applies)."""
+        return device_session_start(user=user, kind=self.kind, user_agent=self.user_agent)
 
 
 # --- Codes and sign-in (docs/rules.md §3.2) -------------------------------------------------------
@@ -118,13 +133,11 @@ class SignInFailed(Exception):
     """Wrong username or wrong code: callers give one answer for both."""
 
 
-def sign_in(
-    *, username: str, code: object, address: str, kind: str, user_agent: str = ""
-) -> SignIn:
+def sign_in(*, username: str, code: object, client: SignInClient) -> SignIn:
     """Sign in with a TOTP or recovery code (docs/rules.md §3.2), throttled per username and
     address; starts a new device session, which ends every other one (docs/rules.md §3.3)."""
     try:
-        with counted_attempt(username=username, address=address):
+        with counted_attempt(username=username, address=client.address):
             verified = credentials_verify(username=username, code=code)
             if verified is None:
                 raise SignInFailed
@@ -135,7 +148,7 @@ def sign_in(
         sign_in_counted(outcome="failed")
         raise
     user, device = verified
-    session = device_session_start(user=user, kind=kind, user_agent=user_agent)
+    session = client.session_start(user)
     sign_in_counted(outcome="ok")
     return SignIn(user=user, device=device, session=session)
 

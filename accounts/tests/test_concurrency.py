@@ -108,26 +108,25 @@ def owner(on_real_database) -> User:
     return on_real_database(make)
 
 
-def test_the_same_totp_code_on_8_concurrent_logins_signs_in_once(owner, on_real_database):
-    device = on_real_database(lambda: totp_device(owner))
-    code = totp_code(device)
+def _logins_at_once(code: str) -> Counter[int]:
+    """The statuses of THREADS API sign-ins of alice with the same code, all at once."""
 
     def login() -> int:
         body = {"username": "alice", "code": code}
         return APIClient().post("/api/v1/auth/login/", body, format="json").status_code
 
-    statuses = _race(login)
+    return _race(login)
+
+
+def test_the_same_totp_code_on_8_concurrent_logins_signs_in_once(owner, on_real_database):
+    device = on_real_database(lambda: totp_device(owner))
+    statuses = _logins_at_once(totp_code(device))
     assert statuses == Counter({200: 1, 401: THREADS - 1})
 
 
 def test_the_same_recovery_code_on_8_concurrent_logins_signs_in_once(owner, on_real_database):
     code = on_real_database(lambda: recovery_codes_reset(user=owner))[0]
-
-    def login() -> int:
-        body = {"username": "alice", "code": code}
-        return APIClient().post("/api/v1/auth/login/", body, format="json").status_code
-
-    statuses = _race(login)
+    statuses = _logins_at_once(code)
     assert statuses == Counter({200: 1, 401: THREADS - 1})
 
 

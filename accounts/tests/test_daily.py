@@ -48,28 +48,32 @@ def _expired_registration(username: str) -> None:
     User.objects.filter(pk=pending.user.pk).update(registration_expires_at=timezone.now())
 
 
+def _output_of(command: str) -> str:
+    out = io.StringIO()
+    call_command(command, stdout=out)
+    return out.getvalue()
+
+
 def test_daily_runs_the_cleanup_once_and_a_second_run_the_same_day_does_nothing(settings):
     settings.DAILY_JOBS = [CLEANUP]
     with time_machine.travel(MORNING, tick=False):
         _expired_registration("late")
-        out = io.StringIO()
-        call_command("daily", stdout=out)
-        assert "Ran households.services.expired_state_flush for 2030-03-10" in out.getvalue()
+        out = _output_of("daily")
+        assert "Ran households.services.expired_state_flush for 2030-03-10" in out
         assert not User.objects.filter(username="late").exists()
         run = DailyRun.objects.get()
         assert (run.job, run.day) == (CLEANUP, date(2030, 3, 10))
         assert run.result["result"]["pending registrations"] == 1
 
         _expired_registration("later")  # appears after today's run: waits for tomorrow
-        again = io.StringIO()
-        call_command("daily", stdout=again)
-        assert "Up to date: households.services.expired_state_flush" in again.getvalue()
-        assert "Ran" not in again.getvalue()
+        again = _output_of("daily")
+        assert "Up to date: households.services.expired_state_flush" in again
+        assert "Ran" not in again
         assert User.objects.filter(username="later").exists()
         assert DailyRun.objects.count() == 1
 
     with time_machine.travel(MORNING + timedelta(days=1), tick=False):
-        call_command("daily", stdout=io.StringIO())
+        _output_of("daily")
         assert not User.objects.filter(username="later").exists()
         assert DailyRun.objects.count() == 2
 
@@ -116,7 +120,7 @@ def test_a_failing_day_is_rolled_back_not_recorded_and_retried(settings):
         time_machine.travel(datetime(2030, 3, 4, 9, tzinfo=timezone.UTC), tick=False),
         pytest.raises(CommandError, match="fails_on_the_3rd for 2030-03-03: RuntimeError"),
     ):
-        call_command("daily", stdout=io.StringIO())
+        _output_of("daily")
     made = set(User.objects.filter(username__startswith="made-").values_list("username", flat=True))
     assert made == {"made-2030-03-01", "made-2030-03-02"}  # the 3rd's write was rolled back
     assert set(DailyRun.objects.filter(job=FLAKY).values_list("day", flat=True)) == {
@@ -130,9 +134,8 @@ def test_a_failing_day_is_rolled_back_not_recorded_and_retried(settings):
 def test_flush_expired_stays_as_an_immediate_alias(settings):
     with time_machine.travel(MORNING, tick=False):
         _expired_registration("late")
-        out = io.StringIO()
-        call_command("flush_expired", stdout=out)
-    assert "1 pending registrations" in out.getvalue()
+        out = _output_of("flush_expired")
+    assert "1 pending registrations" in out
     assert not User.objects.filter(username="late").exists()
 
 

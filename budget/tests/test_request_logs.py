@@ -4,16 +4,13 @@ duration; nothing secret in them, even across a whole session; tracebacks as JSO
 from __future__ import annotations
 
 import io
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django.test import Client
 
+from budget.tests.fresh_process import manage
 from budget.tests.logcapture import captured_logs, log_records
 
 pytestmark = pytest.mark.django_db
@@ -76,14 +73,6 @@ def test_a_server_error_logs_its_traceback_as_json_with_the_request_id(settings,
 
 
 def test_log_level_takes_only_a_level_name():
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=Path(__file__).resolve().parents[2],
-        env={**os.environ, "LOG_LEVEL": "loud"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = manage("check", env={"LOG_LEVEL": "loud"})
     assert result.returncode != 0
     assert "LOG_LEVEL must be one of" in result.stderr

@@ -3,41 +3,25 @@ home network, `check --deploy` warns while it is off, and a dropped cookie is ex
 
 from __future__ import annotations
 
-import os
 import secrets
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.test import Client
 
-ROOT = Path(__file__).resolve().parents[2]
+from budget.tests.fresh_process import manage
 
 
 def _production(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "JWT_SECRET", "SECURE_COOKIES"}
-    }
-    env = {
+    production = {
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "JWT_SECRET": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "example.org",
         "SECURE_SSL_REDIRECT": "true",
-        **env,
     }
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    unset = {"DEBUG", "SECRET_KEY", "JWT_SECRET", "SECURE_COOKIES"}
+    return manage(*args, env={**production, **env}, unset=unset, timeout=120)
 
 
 SHOW_COOKIE_FLAGS = (

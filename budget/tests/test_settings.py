@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from budget.env import env_bool, env_decimal, env_int, env_list, env_str
-
-ROOT = Path(__file__).resolve().parents[2]
+from budget.tests.fresh_process import manage
 
 
 @pytest.mark.parametrize(("raw", "expected"), [("true", True), ("0", False), ("ON", True)])
@@ -60,17 +56,8 @@ def test_env_list_splits_and_trims(monkeypatch):
 
 
 def _check(**env: str) -> subprocess.CompletedProcess[str]:
-    ignored = {"SECRET_KEY", "JWT_SECRET", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    clean = {k: v for k, v in os.environ.items() if k not in ignored}
-    return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "ERROR"],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    unset = {"SECRET_KEY", "JWT_SECRET", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return manage("check", "--deploy", "--fail-level", "ERROR", env=env, unset=unset)
 
 
 def test_production_refuses_to_start_without_secrets():

@@ -48,3 +48,8 @@ AMOUNT_TABLE: list[tuple[str, int | None]] = [
     ("--5", None),
     ("12 €", None),
 ]
+
+# Amounts the API refuses in a spending's, plan's or income's body (a 400 naming "amount"): not
+# more than zero, a float, not a number, more than 2 places, more than 10 digits before them.
+BAD_API_AMOUNTS: list[object] = ["0", "-1", "-5", 12.5, "NaN", "1.001", "1.234", "12345678901",
+                                 "99999999999"]  # fmt: skip

@@ -1,4 +1,5 @@
-"""Fixtures of the browser tests: a real Chromium through Playwright, against live_server."""
+"""Fixtures of the funnels tests: for the browser tests a real Chromium through Playwright,
+against live_server; and the `frozen(moment)` marker of tests that need a fixed date."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.test import Client
 
@@ -97,3 +99,22 @@ def signed_in_page(new_page, live_server) -> Callable[..., object]:
         return new_page(cookies=[cookie], **context_options)
 
     return open_page
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "frozen(moment): run at this moment (datetime or ISO text), the clock not ticking",
+    )
+
+
+@pytest.fixture(autouse=True)
+def _frozen(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test marked `frozen(moment)` (itself or its module) runs at that moment; not ticking, so
+    a token or session issued in the test stays valid for the moment it was issued at."""
+    marker = request.node.get_closest_marker("frozen")
+    if marker is None:
+        yield
+        return
+    with time_machine.travel(marker.args[0], tick=False):
+        yield

@@ -7,19 +7,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from funnels import planned
 from funnels.models import Funnel, PlannedOccurrence, PlannedSpending, Spending
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _clock():
-    with time_machine.travel("2026-11-10T12:00:00Z", tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen("2026-11-10T12:00:00Z")]
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ from funnels.models import Spending
 
 pytestmark = pytest.mark.django_db
 
-SOME_ID = uuid.uuid4()
+# Fixed, not random: every xdist worker must collect the same test ids.
+SOME_ID = uuid.UUID("00000000-0000-4000-8000-000000000001")
 ENDPOINTS = [
     ("get", "/api/v1/funnels/"),
     ("post", "/api/v1/funnels/"),

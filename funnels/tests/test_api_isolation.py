@@ -118,14 +118,18 @@ def test_member_sees_shared_but_not_personal(api_client_for, alices, member):
     assert str(alices["personal"].pk) not in hidden.content.decode()
 
 
-@pytest.mark.parametrize(
-    ("viewer_name", "kind"),
-    [("stranger", "personal"), ("stranger", "shared"), ("member", "personal")],
+@pytest.fixture(
+    params=[("stranger", "personal"), ("stranger", "shared"), ("member", "personal")],
+    ids=["stranger-personal", "stranger-shared", "member-personal"],
 )
-def test_cannot_spend_from_or_move_into_unseen_funnel(
-    request, api_client_for, alices, viewer_name, kind
-):
-    viewer = request.getfixturevalue(viewer_name)
+def unseen(request):
+    """Someone and a kind of alice's funnels they do not see: (viewer, "personal" or "shared")."""
+    viewer_name, kind = request.param
+    return request.getfixturevalue(viewer_name), kind
+
+
+def test_cannot_spend_from_or_move_into_unseen_funnel(api_client_for, alices, unseen):
+    viewer, kind = unseen
     client = api_client_for(viewer)
     own = own_funnel(viewer)
     mine = SpendingFactory(funnel=own, created_by=viewer, amount=Decimal("4.00"))
@@ -144,14 +148,10 @@ def test_cannot_spend_from_or_move_into_unseen_funnel(
     assert snapshot() == before
 
 
-@pytest.mark.parametrize(
-    ("viewer_name", "kind"),
-    [("stranger", "personal"), ("stranger", "shared"), ("member", "personal")],
-)
 def test_reusing_the_id_of_an_unseen_spending_is_409_without_content(
-    request, api_client_for, alices, viewer_name, kind
+    api_client_for, alices, unseen
 ):
-    viewer = request.getfixturevalue(viewer_name)
+    viewer, kind = unseen
     hidden = alices[f"{kind}_spending"]
     before = snapshot()
     response = api_client_for(viewer).post(

@@ -7,27 +7,18 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from funnels.models import Funnel, Income
 from funnels.tests.factories import FunnelFactory, SpendingFactory
 
-pytestmark = pytest.mark.django_db
-
 UTC = zoneinfo.ZoneInfo("UTC")
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen(NOW)]
 SUMMARY = "/api/v1/reports/summary/"
 TREND = "/api/v1/reports/trend/"
 CALENDAR = "/api/v1/calendar/"
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    # Not ticking: the JWT issued in the test stays valid for the moment it was issued at.
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def income(user, amount: str, when: datetime, *, shared: bool = True):

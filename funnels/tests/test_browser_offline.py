@@ -1,6 +1,6 @@
-"""Offline in a real Chromium (SPEC §11.2): the service worker keeps the last dashboard and a
-queue of spendings saved without a network, shown as pending and counted in the figures, sent
-exactly once when the network returns, and kept while the session has ended until sign-in.
+"""Offline in a real Chromium (docs/rules.md §11.2): the service worker keeps the last dashboard
+and a queue of spendings saved without a network, shown as pending and counted in the figures,
+sent exactly once when the network returns, and kept while the session has ended until sign-in.
 
 No test depends on today's date: the figures are compared with the page's own before and after.
 """
@@ -72,6 +72,14 @@ def wait_until(page, condition, seconds: float = 15) -> None:
             pass
         page.wait_for_timeout(100)
     raise AssertionError("the queued spendings did not arrive")
+
+
+def worker_reported(page) -> None:
+    """Wait until the service worker has reported on its queue since the page loaded: it does so
+    after each try to send (the page asks for one on load), so that try is over."""
+    expect(page.locator("html")).to_have_attribute(
+        "data-queue-reports", re.compile(r"^[1-9]"), timeout=15_000
+    )
 
 
 def controlled_dashboard(signed_in_page, user, console):
@@ -148,7 +156,7 @@ def test_three_spendings_offline_are_kept_shown_counted_and_sent_once(
     page.reload()
     expect(page.locator("#last-seen")).to_be_hidden()
     expect(page.locator("#recent .spending .amount")).to_have_count(3)
-    page.wait_for_timeout(500)
+    worker_reported(page)  # its try to send what it holds is over: nothing went twice
     assert Spending.objects.count() == 3
     assert figures(page, food)["daily"] == before[food]["daily"] - 550
 
@@ -180,7 +188,7 @@ def test_spendings_kept_while_signed_out_are_sent_after_signing_in(signed_in_pag
     assert set(Spending.objects.values_list("created_by", flat=True)) == {user.pk}
     page.reload()
     expect(page.locator("#recent .spending .amount")).to_have_count(3)
-    page.wait_for_timeout(500)
+    worker_reported(page)  # its try to send what it holds is over: nothing went twice
     assert Spending.objects.count() == 3
 
 
@@ -245,7 +253,8 @@ def test_with_no_page_open_background_sync_sends_the_queue(signed_in_page, user,
     page.get_by_role("button", name="Spend from Food").click()
     expect(page.locator("#recent .pending")).to_have_count(1)
     page.close()
-    time.sleep(1)
+    worker = context.service_workers[0]
+    assert worker.evaluate("queue.getAll().then((entries) => entries.length)") == 1
     assert not Spending.objects.exists()
 
     context.set_offline(False)  # no page to say so: only the worker's sync event can send it
@@ -292,6 +301,6 @@ def test_a_queued_spending_refused_for_good_is_kept_until_dismissed(signed_in_pa
     refused.get_by_role("button", name="Dismiss").click()
     expect(refused).to_be_hidden()
     page.reload()
-    page.wait_for_timeout(500)
+    worker_reported(page)  # the worker has told this page what it holds: nothing refused
     expect(refused).to_be_hidden()
     assert not Spending.objects.exists()

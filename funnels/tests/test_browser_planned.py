@@ -6,23 +6,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from funnels import planned
 from funnels.models import Funnel, PlannedSpending, Spending
 from funnels.selectors import local_today
+from funnels.tests.axe import serious_axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def serious_violations(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']}: {v['help']} ({[n['target'] for n in v['nodes']]})"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_paid_from_the_dashboard_and_a_plan_added_on_the_funnels_page(signed_in_page, user):
@@ -36,7 +27,7 @@ def test_paid_from_the_dashboard_and_a_plan_added_on_the_funnels_page(signed_in_
     row = page.locator(f"#occurrence-{plan.pk}-{today:%Y%m%d}")
     expect(row).to_contain_text("Gas 45.00 today")
     expect(page.locator(f"#funnel-{food.pk} .planned")).to_have_text("45.00 set aside")
-    assert serious_violations(page) == []
+    assert serious_axe_violations(page) == []
     row.get_by_role("button", name="Paid").click()
     expect(page.locator("#toast")).to_contain_text("recorded as spent")  # htmx: no page load
     expect(page.locator(f"#occurrence-{plan.pk}-{today:%Y%m%d}")).to_have_count(0)
@@ -44,7 +35,7 @@ def test_paid_from_the_dashboard_and_a_plan_added_on_the_funnels_page(signed_in_
 
     page.goto("/funnels/")
     expect(page.locator(f"#plan-{plan.pk}")).to_contain_text("On ")
-    assert serious_violations(page) == []
+    assert serious_axe_violations(page) == []
     form = page.locator(".planned-form")
     form.get_by_label("Amount").fill("900")
     form.get_by_label("Date").fill(f"{today:%Y-%m-%d}")

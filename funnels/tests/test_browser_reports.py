@@ -10,11 +10,11 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from funnels.models import Funnel, Income, Spending
+from funnels.tests.axe import serious_axe_violations
 from funnels.tests.conftest import ARTIFACTS
 from funnels.tests.factories import FunnelFactory, SpendingFactory
 
@@ -26,15 +26,6 @@ DESKTOP = {"width": 1280, "height": 900}
 def frozen_moment() -> datetime:
     """Day 22 of November, a year ahead (cookies the live server sets stay valid in Chromium)."""
     return datetime(timezone.now().year + 1, 11, 22, 12, tzinfo=UTC)
-
-
-def serious_axe_violations(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']}: {v['help']} ({[n['target'] for n in v['nodes']]})"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def fill_a_busy_period(user, now: datetime) -> None:

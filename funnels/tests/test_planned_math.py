@@ -73,36 +73,41 @@ def test_occurrences_of_adjacent_windows_add_up(first, repeat, start, spans):
         assert all(day.day == first.day or day.day < first.day for day in whole)
 
 
+def case(
+    mode: str, day: int, daily: str, remaining: str, *, limit: str = "2000", spent: str = "0",
+    spent_today: str = "0", a: str = "900", r: str = "900", s_a: str = "0", x: str = "0",
+    created: int | None = None, carry: str = "0",
+) -> tuple[object, ...]:  # fmt: skip
+    """A row of the table: a day of November 2026 (and of creation) and what differs from Rent
+    900 due on the last day, set aside, nothing spent."""
+    created_on = date(2026, 11, created) if created else None
+    return (mode, limit, spent, spent_today, a, r, s_a, x, date(2026, 11, day), created_on, carry,
+            daily, remaining)  # fmt: skip
+
+
+# The rent recorded on day 1 (spent that day, no longer set aside).
+RECORDED = {"spent": "900", "spent_today": "900", "r": "0", "s_a": "900", "x": "900"}
+
+
 @pytest.mark.parametrize(
     ("mode", "limit", "spent", "spent_today", "a", "r", "s_a", "x", "today", "created",
      "carry", "daily", "remaining"),
     [
         # Rent 900 due on the last day: day 1 paces the 1100 left after it.
-        ("pace", "2000", "0", "0", "900", "900", "0", "0", date(2026, 11, 1), None, "0",
-         "36.66", "1100"),
-        ("pace", "2000", "0", "0", "900", "900", "0", "0", date(2026, 11, 30), None, "0",
-         "1100.00", "1100"),
+        case("pace", 1, "36.66", "1100"),
+        case("pace", 30, "1100.00", "1100"),
         # Recorded on day 1: the same day 1 (without the plan: 2000/30 − 900 = −833.34).
-        ("pace", "2000", "900", "900", "900", "0", "900", "900", date(2026, 11, 1), None, "0",
-         "36.66", "1100"),
-        ("pace", "2000", "950", "950", "900", "0", "900", "900", date(2026, 11, 1), None, "0",
-         "-13.34", "1050"),
-        ("pace", "2000", "300", "0", "900", "900", "0", "0", date(2026, 11, 22), None, "0",
-         "506.66", "800"),
-        ("even", "2000", "0", "0", "900", "900", "0", "0", date(2026, 11, 1), None, "0",
-         "36.66", "1100"),
-        ("even", "2000", "900", "900", "900", "0", "900", "900", date(2026, 11, 1), None, "0",
-         "36.66", "1100"),
-        ("even", "2000", "300", "0", "900", "900", "0", "0", date(2026, 11, 22), None, "0",
-         "88.88", "800"),
+        case("pace", 1, "36.66", "1100", **RECORDED),
+        case("pace", 1, "-13.34", "1050", **RECORDED | {"spent": "950", "spent_today": "950"}),
+        case("pace", 22, "506.66", "800", spent="300"),
+        case("even", 1, "36.66", "1100"),
+        case("even", 1, "36.66", "1100", **RECORDED),
+        case("even", 22, "88.88", "800", spent="300"),
         # With a carry of 100 (§12.1) the effective limit is 2100.
-        ("pace", "2000", "0", "0", "900", "900", "0", "0", date(2026, 11, 1), None, "100",
-         "40.00", "1200"),
+        case("pace", 1, "40.00", "1200", carry="100"),
         # Created on the 16th (§11.5): N' = 15, d' = 1.
-        ("pace", "2000", "0", "0", "900", "900", "0", "0", date(2026, 11, 16),
-         date(2026, 11, 16), "0", "73.33", "1100"),
-        ("even", "2000", "0", "0", "900", "900", "0", "0", date(2026, 11, 16),
-         date(2026, 11, 16), "0", "73.33", "1100"),
+        case("pace", 16, "73.33", "1100", created=16),
+        case("even", 16, "73.33", "1100", created=16),
     ],
 )  # fmt: skip
 def test_planned_table(

@@ -1,6 +1,7 @@
-"""The server side of the offline queue (SPEC §11.2): every tap carries a client id and the moment
-of the tap, so a retry or a spending sent from the service worker's queue hours later is saved
-once, at the time it was made; a replay while signed out stays in the queue (no kept draft)."""
+"""The server side of the offline queue (docs/rules.md §11.2): every tap carries a client id and
+the moment of the tap, so a retry or a spending sent from the service worker's queue hours later
+is saved once, at the time it was made; a replay while signed out stays in the queue (no kept
+draft)."""
 
 from __future__ import annotations
 

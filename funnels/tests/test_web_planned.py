@@ -7,21 +7,14 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-import time_machine
 
 from funnels import planned
 from funnels.models import PlannedOccurrence, PlannedSpending, Spending
 from funnels.templatetags.planned import due_on, ordinal
 from funnels.tests.planned_helpers import NOW, plain_food
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen(NOW)]
 D = Decimal
-
-
-@pytest.fixture(autouse=True)
-def _clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture

@@ -8,27 +8,19 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
-import time_machine
 
 from funnels.models import Funnel, Income
 from funnels.tests.factories import FunnelFactory, SpendingFactory
 
-pytestmark = pytest.mark.django_db
-
 UTC = zoneinfo.ZoneInfo("UTC")
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen(NOW)]
 
 
 @pytest.fixture
 def alice(client, user):
     client.force_login(user)
     return user
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def income(user, amount: str, when: datetime, *, shared: bool = True, source: str = "Salary"):
@@ -151,16 +143,24 @@ def test_trend_lists_six_periods_oldest_first(client, alice):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("?date=yesterday", "Use a date like 2026-11-22."),
-        ("?date=2026-02-30", "Use a date like 2026-11-22."),
-        ("?date=", "Use a date like 2026-11-22."),
-        ("?date=1999-12-31", "Pick a date between 2000-01-01 and 2999-12-31."),
-        ("?date=3000-01-01", "Pick a date between 2000-01-01 and 2999-12-31."),
-        ("?date=2026-1-5", "Use a date like 2026-11-22."),
+        ("/reports/?date=yesterday", "Use a date like 2026-11-22."),
+        ("/reports/?date=2026-02-30", "Use a date like 2026-11-22."),
+        ("/reports/?date=", "Use a date like 2026-11-22."),
+        ("/reports/?date=1999-12-31", "Pick a date between 2000-01-01 and 2999-12-31."),
+        ("/reports/?date=3000-01-01", "Pick a date between 2000-01-01 and 2999-12-31."),
+        ("/reports/?date=2026-1-5", "Use a date like 2026-11-22."),
+        # The calendar's month (test_web_calendar.py).
+        ("/calendar/?month=2026-13", "Use a month like 2026-11."),
+        ("/calendar/?month=2026-00", "Use a month like 2026-11."),
+        ("/calendar/?month=nov", "Use a month like 2026-11."),
+        ("/calendar/?month=", "Use a month like 2026-11."),
+        ("/calendar/?month=2026-11-01", "Use a month like 2026-11."),
+        ("/calendar/?month=1999-12", "Pick a month between 2000-01 and 2999-12."),
+        ("/calendar/?month=3000-01", "Pick a month between 2000-01 and 2999-12."),
     ],
 )
-def test_bad_date_is_400_with_a_message(client, alice, query, message):
-    response = client.get(f"/reports/{query}")
+def test_bad_date_or_month_is_400_with_a_message(client, alice, query, message):
+    response = client.get(query)
     assert response.status_code == 400
     assert message in response.content.decode()
 

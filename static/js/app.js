@@ -232,7 +232,7 @@
     });
   }
 
-  // The offline queue (SPEC §11.2). The service worker keeps spendings saved without a network
+  // The offline queue (docs/rules.md §11.2). The service worker keeps spendings saved without a network
   // in Workbox's queue and sends each page the list ({type: "pending", items, blockedBy}); this
   // page shows them as pending and counts them in its figures until they are sent.
   var pending = { items: [], refused: [], blockedBy: "", waitsFor: "" };
@@ -389,10 +389,16 @@
     else parameters.client_id = crypto.randomUUID();
   });
 
+  // How many times the worker has reported on its queue since this page loaded: it reports after
+  // every try to send, so a report after a load means that load's try is over.
+  var reports = 0;
+
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.addEventListener("message", function (event) {
       var data = event.data || {};
       if (data.type !== "pending") return;
+      reports += 1;
+      document.documentElement.setAttribute("data-queue-reports", String(reports));
       pending = { items: data.items || [], refused: data.refused || [], blockedBy: data.blockedBy || "", waitsFor: data.waitsFor || "" };
       showPending();
       showRefused();

@@ -1,6 +1,6 @@
 {% autoescape off %}// Funnels service worker, served at /sw.js (scope "/"): static assets from the cache, pages from
 // the network with the offline page as stand-in, the dashboard as last seen, and spendings saved
-// without a network kept in a queue and sent when it returns (SPEC §11.2, README "Offline").
+// without a network kept in a queue and sent when it returns (docs/rules.md §11.2, README "Offline").
 "use strict";
 // Workbox's queue (IndexedDB, Background Sync where the browser has it), vendored, same origin.
 importScripts({% for script in workbox %}"{{ script }}"{% if not forloop.last %}, {% endif %}{% endfor %});

@@ -281,6 +281,7 @@ DAILY_JOBS = [
     "funnels.rollover.period_closes_daily",
     "funnels.planned.planned_record_daily",
     "transfers.importing.stale_import_batches_delete",
+    "budget.database.planner_statistics_refresh",
 ]
 
 LOG_LEVEL = env_str("LOG_LEVEL", "WARNING").upper()
